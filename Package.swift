@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Errand",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Errand", targets: ["Errand"]),
+        .library(name: "ErrandSQLite", targets: ["ErrandSQLite"]),
+        .library(name: "ErrandTesting", targets: ["ErrandTesting"]),
+        .library(name: "ErrandStoreTests", targets: ["ErrandStoreTests"]),
+        .executable(name: "errand", targets: ["ErrandCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "Errand",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "ErrandSQLite",
+            dependencies: [
+                "Errand",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(name: "ErrandTesting", dependencies: ["Errand"]),
+        .target(name: "ErrandStoreTests", dependencies: ["Errand", "ErrandTesting"]),
+        .executableTarget(
+            name: "ErrandCLI",
+            dependencies: [
+                "Errand",
+                "ErrandSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ErrandTests", dependencies: ["Errand", "ErrandTesting", "ErrandStoreTests"]),
+        .testTarget(name: "ErrandSQLiteTests", dependencies: ["Errand", "ErrandSQLite", "ErrandStoreTests", "ErrandTesting"]),
+        .testTarget(name: "ErrandCLITests", dependencies: ["Errand", "ErrandSQLite"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

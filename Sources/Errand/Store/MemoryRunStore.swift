@@ -1,0 +1,286 @@
+import Foundation
+import Synchronization
+
+/// A ``RunStore`` that keeps everything in memory: the reference implementation, used by the
+/// engine's unit tests and by `ErrandTesting`. Nothing survives the process.
+public final class MemoryRunStore: RunStore {
+    private struct State {
+        var runs: [RunID: RunRecord] = [:]
+        var order: [RunID] = []
+        var sequence: Int64 = 0
+        /// (task, idempotency key) → run.
+        var idempotency: [IdempotencyKey: RunID] = [:]
+        var queues: [String: QueueConfig] = [:]
+        var paused: Set<String> = []
+    }
+
+    private struct IdempotencyKey: Hashable {
+        var task: String
+        var key: String
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func insertRuns(_ runs: [NewRun], now: Date) async throws -> [InsertResult] {
+        state.withLock { state in
+            runs.map { run in
+                if let key = run.idempotencyKey {
+                    let index = IdempotencyKey(task: run.task, key: key)
+                    if let existingID = state.idempotency[index], let existing = state.runs[existingID] {
+                        if let expiry = existing.idempotencyExpiresAt, expiry <= now {
+                            state.runs[existingID]?.idempotencyKey = nil
+                            state.idempotency[index] = nil
+                        } else {
+                            return InsertResult(id: existingID, created: false)
+                        }
+                    }
+                    state.idempotency[index] = run.id
+                }
+                state.sequence += 1
+                state.runs[run.id] = run.record(sequence: state.sequence, now: now)
+                state.order.append(run.id)
+                return InsertResult(id: run.id, created: true)
+            }
+        }
+    }
+
+    public func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
+        guard request.limit > 0 else { return [] }
+        return state.withLock { state in
+            var executing: [GroupKey: Int] = [:]
+            var candidates: [RunRecord] = []
+            for id in state.order {
+                guard var run = state.runs[id] else { continue }
+                if run.status == .executing {
+                    executing[GroupKey(run), default: 0] += 1
+                    continue
+                }
+                if (run.status == .delayed || run.status == .retrying), run.scheduledAt <= request.now {
+                    run.status = .queued
+                    run.updatedAt = request.now
+                    state.runs[id] = run
+                }
+                guard run.status == .queued,
+                      request.queues?.contains(run.queue) ?? true,
+                      !state.paused.contains(run.queue),
+                      run.expiresAt.map({ $0 > request.now }) ?? true
+                else { continue }
+                candidates.append(run)
+            }
+            candidates.sort(by: Self.claimOrder)
+            var claimed: [RunRecord] = []
+            for var run in candidates {
+                guard claimed.count < request.limit else { break }
+                let group = GroupKey(run)
+                if let limit = state.queues[run.queue]?.concurrency, executing[group, default: 0] >= limit { continue }
+                executing[group, default: 0] += 1
+                run.status = .executing
+                run.attemptCount += 1
+                run.workerID = request.workerID
+                run.leaseExpiresAt = request.leaseUntil
+                run.submittedAt = run.submittedAt ?? request.now
+                run.updatedAt = request.now
+                run.cancelRequestedAt = nil
+                run.attempts.append(AttemptRecord(number: run.attemptCount, workerID: request.workerID, startedAt: request.now))
+                state.runs[run.id] = run
+                var listed = run
+                listed.attempts = []
+                claimed.append(listed)
+            }
+            return claimed
+        }
+    }
+
+    /// The claim order: priority (higher first), then due time, then sequence.
+    static func claimOrder(_ a: RunRecord, _ b: RunRecord) -> Bool {
+        if a.priority != b.priority { return a.priority > b.priority }
+        if a.scheduledAt != b.scheduledAt { return a.scheduledAt < b.scheduledAt }
+        return a.sequence < b.sequence
+    }
+
+    private struct GroupKey: Hashable {
+        var queue: String
+        var key: String?
+        init(_ run: RunRecord) {
+            queue = run.queue
+            key = run.concurrencyKey
+        }
+    }
+
+    public func heartbeat(runs: [RunID], workerID: String, leaseUntil: Date, now: Date) async throws -> HeartbeatResult {
+        state.withLock { state in
+            var result = HeartbeatResult()
+            for id in runs {
+                guard var run = state.runs[id], run.status == .executing, run.workerID == workerID else {
+                    result.lost.append(id)
+                    continue
+                }
+                run.leaseExpiresAt = leaseUntil
+                state.runs[id] = run
+                if run.cancelRequestedAt != nil { result.cancelRequested.append(id) }
+            }
+            return result
+        }
+    }
+
+    public func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?] {
+        state.withLock { state in
+            completions.map { completion in
+                guard var run = state.runs[completion.runID],
+                      run.status == .executing,
+                      run.attemptCount == completion.attempt
+                else { return nil }
+                switch completion.guard {
+                case .worker(let worker):
+                    guard run.workerID == worker else { return nil }
+                case .leaseExpired(let before):
+                    guard let lease = run.leaseExpiresAt, lease < before else { return nil }
+                }
+                run.apply(completion)
+                state.runs[run.id] = run
+                return run
+            }
+        }
+    }
+
+    public func updateProgress(runID: RunID, attempt: Int, message: String?, percent: Double?, now: Date) async throws -> Bool {
+        state.withLock { state in
+            guard var run = state.runs[runID], run.status == .executing, run.attemptCount == attempt else { return false }
+            run.progressMessage = message
+            run.progressPercent = percent
+            run.updatedAt = now
+            state.runs[runID] = run
+            return true
+        }
+    }
+
+    public func run(id: RunID) async throws -> RunRecord? {
+        state.withLock { $0.runs[id] }
+    }
+
+    public func listRuns(_ query: RunQuery) async throws -> RunPage {
+        let before = try query.cursor.map(RunQuery.sequence(fromCursor:))
+        let limit = max(1, min(query.limit, 1000))
+        return state.withLock { state in
+            var page: [RunRecord] = []
+            var more = false
+            for id in state.order.reversed() {
+                guard var run = state.runs[id] else { continue }
+                if let before, run.sequence >= before { continue }
+                guard query.matches(run) else { continue }
+                if page.count == limit {
+                    more = true
+                    break
+                }
+                run.attempts = []
+                page.append(run)
+            }
+            return RunPage(runs: page, nextCursor: more ? page.last.map { RunQuery.cursor(afterSequence: $0.sequence) } : nil)
+        }
+    }
+
+    public func cancelRun(id: RunID, now: Date) async throws -> CancelResult {
+        state.withLock { state in
+            guard var run = state.runs[id] else { return .notFound }
+            if run.status.isFinal { return .alreadyFinal(run) }
+            if run.status == .executing {
+                run.cancelRequestedAt = run.cancelRequestedAt ?? now
+                run.updatedAt = now
+                state.runs[id] = run
+                return .requested(run)
+            }
+            run.markCanceled(at: now)
+            state.runs[id] = run
+            return .canceled(run)
+        }
+    }
+
+    public func expiredLeases(now: Date, limit: Int) async throws -> [RunRecord] {
+        state.withLock { state in
+            let runs = state.runs.values.filter { run in
+                run.status == .executing && (run.leaseExpiresAt.map { $0 < now } ?? false)
+            }
+            return Array(runs.sorted { ($0.leaseExpiresAt!, $0.sequence) < ($1.leaseExpiresAt!, $1.sequence) }.prefix(limit))
+        }
+    }
+
+    public func expireRuns(now: Date, limit: Int) async throws -> [RunRecord] {
+        state.withLock { state in
+            var expired: [RunRecord] = []
+            for id in state.order {
+                guard expired.count < limit else { break }
+                guard var run = state.runs[id],
+                      run.status == .queued || run.status == .delayed,
+                      run.attemptCount == 0,
+                      let expiry = run.expiresAt, expiry <= now
+                else { continue }
+                run.markExpired(at: now)
+                state.runs[id] = run
+                expired.append(run)
+            }
+            return expired
+        }
+    }
+
+    public func pruneRuns(finishedBefore cutoffs: [RunStatus: Date], limit: Int) async throws -> Int {
+        state.withLock { state in
+            var deleted: Set<RunID> = []
+            for id in state.order {
+                guard deleted.count < limit else { break }
+                guard let run = state.runs[id], let cutoff = cutoffs[run.status], run.status.isFinal,
+                      let finished = run.finishedAt, finished < cutoff
+                else { continue }
+                deleted.insert(id)
+                state.runs[id] = nil
+                if let key = run.idempotencyKey {
+                    let index = IdempotencyKey(task: run.task, key: key)
+                    if state.idempotency[index] == id { state.idempotency[index] = nil }
+                }
+            }
+            if !deleted.isEmpty { state.order.removeAll { deleted.contains($0) } }
+            return deleted.count
+        }
+    }
+
+    public func nextDueTime(queues: Set<String>?) async throws -> Date? {
+        state.withLock { state in
+            state.runs.values
+                .filter { ($0.status == .delayed || $0.status == .retrying) && (queues?.contains($0.queue) ?? true) }
+                .map(\.scheduledAt)
+                .min()
+        }
+    }
+
+    public func upsertQueues(_ queues: [QueueConfig]) async throws {
+        state.withLock { state in
+            for queue in queues { state.queues[queue.name] = queue }
+        }
+    }
+
+    public func setQueuePaused(_ name: String, paused: Bool) async throws {
+        state.withLock { state in
+            if state.queues[name] == nil { state.queues[name] = QueueConfig(name: name) }
+            if paused { state.paused.insert(name) } else { state.paused.remove(name) }
+        }
+    }
+
+    public func queueStates() async throws -> [QueueState] {
+        state.withLock { state in
+            var counts: [String: [RunStatus: Int]] = [:]
+            for run in state.runs.values where !run.status.isFinal {
+                counts[run.queue, default: [:]][run.status, default: 0] += 1
+            }
+            let names = Set(state.queues.keys).union(counts.keys)
+            return names.sorted().map { name in
+                QueueState(
+                    config: state.queues[name] ?? QueueConfig(name: name),
+                    paused: state.paused.contains(name),
+                    counts: counts[name] ?? [:]
+                )
+            }
+        }
+    }
+}

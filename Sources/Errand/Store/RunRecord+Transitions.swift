@@ -1,0 +1,54 @@
+import Foundation
+
+extension RunRecord {
+    /// Applies an attempt's outcome: the shared state transition every store performs in
+    /// ``RunStore/completeAttempts(_:)`` (stores that write columns directly must match it).
+    public mutating func apply(_ completion: AttemptCompletion) {
+        let now = completion.endedAt
+        status = completion.status
+        updatedAt = now
+        workerID = nil
+        leaseExpiresAt = nil
+        executionTime += completion.executionTime
+        if let error = completion.error { self.error = error }
+        if let index = attempts.lastIndex(where: { $0.number == completion.attempt }) {
+            attempts[index].endedAt = now
+            attempts[index].outcome = completion.outcome
+            attempts[index].error = completion.error
+        }
+        switch completion.status {
+        case .completed:
+            completedAt = now
+            result = completion.result
+            resultNote = completion.resultNote
+            error = nil
+        case .canceled:
+            canceledAt = now
+        case .failed, .timedOut, .crashed, .expired:
+            failedAt = now
+        case .retrying, .waiting, .delayed, .queued:
+            scheduledAt = completion.retryAt ?? now
+        case .executing:
+            break
+        }
+    }
+
+    /// Marks a run that is not executing as canceled.
+    public mutating func markCanceled(at now: Date) {
+        status = .canceled
+        canceledAt = now
+        updatedAt = now
+        error = RunError(type: "canceled", name: "Canceled", message: "the run was canceled")
+    }
+
+    /// Marks a run whose time to live passed as expired.
+    public mutating func markExpired(at now: Date) {
+        status = .expired
+        failedAt = now
+        updatedAt = now
+        error = RunError(
+            type: "expired", name: "Expired",
+            message: "the run expired: its time to live ended at \(expiresAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?") before a worker started it"
+        )
+    }
+}

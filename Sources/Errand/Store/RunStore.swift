@@ -1,0 +1,91 @@
+import Foundation
+
+/// The only thing in Errand that touches persistence.
+///
+/// A store is a flat list of batch-shaped operations, each one transaction, shaped by what the
+/// engine needs on its hot path. Every store passes the same conformance suite
+/// (`ErrandStoreTests`); ``MemoryRunStore`` is the reference.
+///
+/// ```swift
+/// let store = MemoryRunStore()
+/// let results = try await store.insertRuns([NewRun(task: "email", queue: "email", payload: Data("{}".utf8), scheduledAt: now)], now: now)
+/// let claimed = try await store.claimRuns(ClaimRequest(workerID: "w1", limit: 10, now: now, leaseUntil: now + 30))
+/// ```
+///
+/// Claim rules, which every store implements exactly:
+/// 1. `delayed` and `retrying` runs whose ``RunRecord/scheduledAt`` is at or before `now` become
+///    `queued` (so the claim never scans runs that are not yet due).
+/// 2. Candidates are `queued` runs of the requested, unpaused queues whose time to live has not
+///    passed, ordered by priority (higher first), then ``RunRecord/scheduledAt``, then sequence.
+/// 3. A queue's concurrency limit applies per group (queue, concurrency key), a run without a
+///    key being in the group (queue, none): a candidate is skipped while its group already has
+///    `limit` runs `executing`, counting runs claimed earlier in the same call.
+/// 4. A claimed run becomes `executing`: its attempt count goes up by one, an attempt record is
+///    added, it gets the worker id and the lease, and `submittedAt` is set if it was not.
+public protocol RunStore: Sendable {
+    /// Inserts runs in one transaction. A run whose task already has a run with the same
+    /// idempotency key whose key has not expired is not inserted: its result carries the existing
+    /// run's id and `created: false`. An expired key is released from its old run first.
+    func insertRuns(_ runs: [NewRun], now: Date) async throws -> [InsertResult]
+
+    /// Claims up to `request.limit` due runs (see the claim rules above).
+    func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord]
+
+    /// Extends the leases of a worker's executing attempts.
+    func heartbeat(runs: [RunID], workerID: String, leaseUntil: Date, now: Date) async throws -> HeartbeatResult
+
+    /// Writes attempt outcomes in one transaction. Returns, for each completion in order, the
+    /// updated run, or `nil` when the completion no longer applied (see ``AttemptCompletion``).
+    func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?]
+
+    /// Records progress for an executing attempt. Returns `false` when the attempt no longer runs.
+    func updateProgress(runID: RunID, attempt: Int, message: String?, percent: Double?, now: Date) async throws -> Bool
+
+    /// The run with its attempts, or `nil`.
+    func run(id: RunID) async throws -> RunRecord?
+
+    /// Runs matching the query, newest first (by sequence), a page at a time.
+    func listRuns(_ query: RunQuery) async throws -> RunPage
+
+    /// Cancels a run: at once when it has not started or is waiting or retrying; by request when it
+    /// is executing (the worker sees the request with its next heartbeat).
+    func cancelRun(id: RunID, now: Date) async throws -> CancelResult
+
+    /// Executing runs whose lease expired before `now` (their worker is gone), oldest lease first.
+    func expiredLeases(now: Date, limit: Int) async throws -> [RunRecord]
+
+    /// Marks `delayed` and `queued` runs that never started and whose time to live passed as
+    /// `expired`, and returns them.
+    func expireRuns(now: Date, limit: Int) async throws -> [RunRecord]
+
+    /// Deletes up to `limit` finished runs (with their attempts) that finished before the cutoff of
+    /// their status; statuses without a cutoff are kept. Returns how many were deleted.
+    func pruneRuns(finishedBefore cutoffs: [RunStatus: Date], limit: Int) async throws -> Int
+
+    /// The earliest ``RunRecord/scheduledAt`` of `delayed` or `retrying` runs in these queues
+    /// (`nil` = all), so a worker can sleep until then.
+    func nextDueTime(queues: Set<String>?) async throws -> Date?
+
+    /// Creates or updates queue settings (the pause flag is kept).
+    func upsertQueues(_ queues: [QueueConfig]) async throws
+
+    /// Pauses or resumes a queue (creating it with no limit if unknown).
+    func setQueuePaused(_ name: String, paused: Bool) async throws
+
+    /// Every known queue, and every queue that holds runs, with its counts.
+    func queueStates() async throws -> [QueueState]
+}
+
+/// What ``RunStore/heartbeat(runs:workerID:leaseUntil:now:)`` found.
+public struct HeartbeatResult: Sendable, Hashable {
+    /// Runs the worker no longer holds (rescued, or finished elsewhere): stop their attempts.
+    public var lost: [RunID]
+    /// Runs whose cancel was requested: cancel their attempts.
+    public var cancelRequested: [RunID]
+
+    /// Creates a heartbeat result.
+    public init(lost: [RunID] = [], cancelRequested: [RunID] = []) {
+        self.lost = lost
+        self.cancelRequested = cancelRequested
+    }
+}
