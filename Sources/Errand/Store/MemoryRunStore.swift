@@ -66,7 +66,8 @@ public final class MemoryRunStore: RunStore {
                 guard run.status == .queued,
                       request.queues?.contains(run.queue) ?? true,
                       !state.paused.contains(run.queue),
-                      run.expiresAt.map({ $0 > request.now }) ?? true
+                      // The time to live only applies until the first attempt starts.
+                      run.attemptCount > 0 || (run.expiresAt.map({ $0 > request.now }) ?? true)
                 else { continue }
                 candidates.append(run)
             }

@@ -16,7 +16,7 @@ import Foundation
 /// 1. `delayed` and `retrying` runs whose ``RunRecord/scheduledAt`` is at or before `now` become
 ///    `queued` (so the claim never scans runs that are not yet due).
 /// 2. Candidates are `queued` runs of the requested, unpaused queues whose time to live has not
-///    passed, ordered by priority (higher first), then ``RunRecord/scheduledAt``, then sequence.
+///    passed (the time to live only applies before the first attempt), ordered by priority (higher first), then ``RunRecord/scheduledAt``, then sequence.
 /// 3. A queue's concurrency limit applies per group (queue, concurrency key), a run without a
 ///    key being in the group (queue, none): a candidate is skipped while its group already has
 ///    `limit` runs `executing`, counting runs claimed earlier in the same call.

@@ -1,0 +1,11 @@
+import Foundation
+
+/// What the handler chain of one attempt produced, before the engine turns it into an outcome.
+enum AttemptResult: Sendable {
+    /// The handler returned: its output as JSON (`nil` for ``NoOutput``) and as the typed value.
+    case success(json: Data?, value: any Sendable)
+    /// The chain threw.
+    case failure(any Error)
+    /// The attempt was stopped before the chain returned.
+    case interrupted(Interruption)
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// One run to trigger by task name with a JSON payload (the CLI, the HTTP API and batches use it).
+public struct TriggerRequest: Sendable {
+    /// The task's name.
+    public var task: String
+    /// The payload as JSON.
+    public var payload: Data
+    /// The trigger options.
+    public var options: TriggerOptions
+
+    /// Creates a trigger request.
+    public init(task: String, payload: Data, options: TriggerOptions = TriggerOptions()) {
+        self.task = task
+        self.payload = payload
+        self.options = options
+    }
+}
+
+extension Errand {
+    /// Triggers a run of a task and returns its id once the run is durably stored.
+    ///
+    /// Throws an ``ErrandError`` when the task is not registered, the payload is larger than
+    /// 256 KB (the message gives both sizes), `after` is malformed or more than a year ahead, or
+    /// an option is invalid.
+    @discardableResult
+    public func trigger<Payload, Output>(
+        _ task: TaskDefinition<Payload, Output>, _ payload: Payload, options: TriggerOptions = TriggerOptions()
+    ) async throws -> RunID {
+        try await trigger(TriggerRequest(task: task.name, payload: try PayloadCoding.encode(payload), options: options))
+    }
+
+    /// Triggers a run by task name with a JSON payload.
+    @discardableResult
+    public func trigger(_ request: TriggerRequest) async throws -> RunID {
+        try await batchTrigger([request])[0]
+    }
+
+    /// Triggers many runs of one task in one store transaction; returns their ids in order.
+    @discardableResult
+    public func batchTrigger<Payload, Output>(
+        _ task: TaskDefinition<Payload, Output>, _ payloads: [Payload], options: TriggerOptions = TriggerOptions()
+    ) async throws -> [RunID] {
+        let requests = try payloads.map { TriggerRequest(task: task.name, payload: try PayloadCoding.encode($0), options: options) }
+        return try await batchTrigger(requests)
+    }
+
+    /// Triggers many runs in one store transaction; returns their ids in order. Either all are
+    /// checked and stored, or (on bad input) none is, and the error names the item.
+    @discardableResult
+    public func batchTrigger(_ requests: [TriggerRequest]) async throws -> [RunID] {
+        guard !requests.isEmpty else { return [] }
+        let now = clock.now
+        var runs: [NewRun] = []
+        runs.reserveCapacity(requests.count)
+        for (index, request) in requests.enumerated() {
+            do {
+                runs.append(try makeRun(request, now: now))
+            } catch var error as ErrandError where requests.count > 1 {
+                error.message = "item \(index): \(error.message)"
+                throw error
+            }
+        }
+        let results = try await store.insertRuns(runs, now: now)
+        wakeWorkers()
+        metrics.triggered(runs)
+        if bus.hasSubscribers {
+            for (run, result) in zip(runs, results) where result.created {
+                publish(RunEvent(kind: .triggered, runID: run.id, task: run.task, status: run.scheduledAt > now ? .delayed : .queued, at: now))
+            }
+        }
+        return results.map(\.id)
+    }
+
+    /// Checks a request and turns it into the run to insert.
+    func makeRun(_ request: TriggerRequest, now: Date, parentID: RunID? = nil, replayOf: RunID? = nil) throws -> NewRun {
+        let options = request.options
+        try options.validate()
+        try PayloadCoding.checkPayloadSize(request.payload)
+        let task = self.task(named: request.task)
+        if let task {
+            try task.validatePayload(request.payload)
+        } else {
+            try TaskName.validate(request.task, field: "task")
+            guard configuration.allowsUnregisteredTasks else {
+                throw ErrandError.unknownTask(request.task, known: taskNames)
+            }
+            try PayloadCoding.checkJSON(request.payload)
+        }
+        let taskOptions = task?.options ?? TaskOptions()
+        let scheduledAt = try options.after?.resolve(now: now) ?? now
+        var tags = taskOptions.tags
+        for tag in options.tags where !tags.contains(tag) { tags.append(tag) }
+        try TriggerOptions.validateTags(tags)
+        let ttl = options.ttl ?? taskOptions.ttl
+        return NewRun(
+            task: request.task,
+            queue: options.queue ?? task?.queueName ?? request.task,
+            concurrencyKey: options.concurrencyKey,
+            priority: options.priority ?? taskOptions.priority,
+            payload: request.payload,
+            tags: tags,
+            idempotencyKey: options.idempotencyKey,
+            idempotencyExpiresAt: options.idempotencyKey.map { _ in now.adding(options.idempotencyKeyTTL) },
+            scheduledAt: scheduledAt,
+            expiresAt: ttl.map { scheduledAt.adding($0) },
+            maxAttempts: taskOptions.retry.maxAttempts,
+            replayOf: replayOf,
+            parentID: parentID
+        )
+    }
+}

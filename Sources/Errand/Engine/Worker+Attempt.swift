@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import Tracing
+
+extension Worker {
+    func makeControl(for run: RunRecord) -> AttemptControl {
+        let task = errand.task(named: run.task)
+        let store = self.store
+        let clock = self.clock
+        let errand = self.errand
+        let attempt = run.attemptCount
+        let deadlines = self.deadlines
+        return AttemptControl(
+            startedAt: clock.now,
+            timeout: task?.options.timeout ?? TaskOptions().timeout,
+            maxDuration: task?.options.maxDuration,
+            usedDuration: run.executionTime,
+            progressWriter: { message, percent in
+                let now = clock.now
+                guard try await store.updateProgress(runID: run.id, attempt: attempt, message: message, percent: percent, now: now) else {
+                    throw ErrandError(code: .invalidState, message: "run \(run.id) attempt \(attempt) is no longer executing; progress not recorded")
+                }
+                errand.publish(RunEvent(kind: .progress, runID: run.id, task: run.task, status: .executing, attempt: attempt, at: now, message: message, percent: percent))
+            },
+            deadlineChanged: { deadlines.deadlineChanged() }
+        )
+    }
+
+    /// Executes one claimed attempt: hooks, handler, timeout and cancellation, then records the
+    /// outcome and runs the hooks that follow it.
+    func execute(_ run: RunRecord, control: AttemptControl) async {
+        defer { finished(run.id) }
+        let task = errand.task(named: run.task)
+        var logger = self.logger
+        logger[metadataKey: "run"] = "\(run.id)"
+        logger[metadataKey: "task"] = "\(run.task)"
+        logger[metadataKey: "attempt"] = "\(run.attemptCount)"
+        let context = RunContext(
+            runID: run.id, attempt: run.attemptCount, taskName: run.task, queue: run.queue, tags: run.tags,
+            createdAt: run.createdAt, scheduledAt: run.scheduledAt, calledAt: control.startedAt, logger: logger,
+            clock: clock, initOutput: nil, control: control
+        )
+        errand.metrics.started(run, at: control.startedAt)
+        errand.publish(RunEvent(kind: .started, runID: run.id, task: run.task, status: .executing, attempt: run.attemptCount, at: control.startedAt))
+        let global = errand.configuration.hooks
+        if run.attemptCount == 1 {
+            await ignoringErrors("onStart", logger) {
+                try await global.onStart?(context)
+                try await task?.onStart(run.payload, context)
+            }
+        }
+        await withSpan("errand.attempt \(run.task)") { span in
+            span.attributes["errand.run_id"] = run.id.rawValue
+            span.attributes["errand.attempt"] = run.attemptCount
+            deadlines.add(control)
+            defer { deadlines.remove(control) }
+            let workerID = configuration.id
+            let handler = Task {
+                guard let task else {
+                    control.complete(.failure(ErrandError(
+                        code: .unknownTask,
+                        message: "no handler for task \"\(run.task)\" is registered in worker \(workerID)",
+                        field: "task"
+                    )))
+                    return
+                }
+                control.complete(await task.execute(run.payload, context, global))
+            }
+            control.onInterrupt { handler.cancel() }
+            let result = await withTaskCancellationHandler {
+                await control.result()
+            } onCancel: {
+                control.interrupt(.shutdown)
+            }
+            // Record the outcome now, even if an interrupted handler is still winding down; the
+            // slot stays taken until it returns.
+            await finish(run, task: task, context: context, control: control, result: result, logger: logger)
+            await handler.value
+        }
+    }
+
+    private func finish(
+        _ run: RunRecord, task: AnyTask?, context: RunContext, control: AttemptControl, result: AttemptResult, logger: Logger
+    ) async {
+        let endedAt = clock.now
+        guard let completion = await decide(run, task: task, context: context, result: result, endedAt: endedAt, elapsed: control.startedAt) else {
+            logger.warning("attempt abandoned: the worker no longer holds the run")
+            return
+        }
+        errand.metrics.attemptEnded(run, outcome: completion.outcome, duration: completion.executionTime)
+        guard let record = await writer.submit(completion) else {
+            logger.info("attempt outcome not recorded: the run changed meanwhile (rescued or canceled)")
+            return
+        }
+        var value: (any Sendable)?
+        if case .success(_, let output) = result { value = output }
+        await errand.runUpdated(record, value: value)
+    }
+
+    /// Turns an attempt's result into the write that records it.
+    private func decide(
+        _ run: RunRecord, task: AnyTask?, context: RunContext, result: AttemptResult, endedAt: Date, elapsed startedAt: Date
+    ) async -> AttemptCompletion? {
+        let executionTime = Duration.milliseconds(Int64((endedAt.timeIntervalSince(startedAt) * 1000).rounded()))
+        let policy = task?.options.retry ?? .default
+        func completion(_ outcome: AttemptOutcome, _ status: RunStatus, retryAt: Date? = nil, result: Data? = nil, note: String? = nil, error: RunError? = nil) -> AttemptCompletion {
+            AttemptCompletion(
+                runID: run.id, attempt: run.attemptCount, guard: .worker(configuration.id), endedAt: endedAt,
+                outcome: outcome, status: status, retryAt: retryAt, result: result, resultNote: note, error: error,
+                executionTime: executionTime
+            )
+        }
+        func retryOrFinal(_ outcome: AttemptOutcome, final: RunStatus, error: RunError) -> AttemptCompletion {
+            if run.attemptCount < run.maxAttempts {
+                return completion(outcome, .retrying, retryAt: errand.retryTime(after: run.attemptCount, policy: policy, from: endedAt), error: error)
+            }
+            return completion(outcome, final, error: error)
+        }
+        switch result {
+        case .success(let json, _):
+            return successCompletion(json, make: { completion(.succeeded, .completed, result: $0, note: $1) })
+        case .interrupted(let interruption):
+            switch interruption {
+            case .canceled:
+                return completion(.canceled, .canceled, error: RunError(type: "canceled", name: "Canceled", message: "the run was canceled while attempt \(run.attemptCount) was executing"))
+            case .timeout(let timeout):
+                let error = RunError(type: "timeout", name: "TimeoutError", message: "attempt \(run.attemptCount) exceeded its timeout of \(Self.describe(timeout))")
+                return retryOrFinal(.timedOut, final: .timedOut, error: error)
+            case .maxDuration(let limit):
+                let error = RunError(type: "maxDuration", name: "MaxDurationExceeded", message: "the run exceeded its maximum duration of \(Self.describe(limit))")
+                return completion(.timedOut, .timedOut, error: error)
+            case .shutdown:
+                let error = RunError(type: "shutdown", name: "WorkerShutdown", message: "worker \(configuration.id) shut down before attempt \(run.attemptCount) finished; the run will be retried")
+                return completion(.crashed, .retrying, retryAt: endedAt, error: error)
+            case .leaseLost:
+                return nil
+            }
+        case .failure(let thrown):
+            let error = RunError(thrown)
+            var decision = await task?.handleError(run.payload, thrown, context) ?? .useRetryPolicy
+            if case .useRetryPolicy = decision, let global = errand.configuration.hooks.handleError {
+                decision = await global(thrown, context) ?? .useRetryPolicy
+            }
+            switch decision {
+            case .useRetryPolicy:
+                if thrown is NonRetryableError { return completion(.failed, .failed, error: error) }
+                return retryOrFinal(.failed, final: .failed, error: error)
+            case .retry(let at):
+                return completion(.failed, .retrying, retryAt: at ?? errand.retryTime(after: run.attemptCount, policy: policy, from: endedAt), error: error)
+            case .fail:
+                return completion(.failed, .failed, error: error)
+            case .succeed(let json):
+                return successCompletion(json, make: { completion(.succeeded, .completed, result: $0, note: $1) })
+            }
+        }
+    }
+
+    private func successCompletion(_ json: Data?, make: (Data?, String?) -> AttemptCompletion) -> AttemptCompletion {
+        guard let json, json.count > PayloadCoding.maximumResultSize else { return make(json, nil) }
+        return make(nil, "the result is \(json.count) bytes, larger than the \(PayloadCoding.maximumResultSize)-byte (64 KB) limit: it was not stored")
+    }
+
+    static func describe(_ duration: Duration) -> String {
+        let seconds = duration.timeInterval
+        if seconds < 1 { return "\(duration.milliseconds) ms" }
+        return seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.3f s", seconds)
+    }
+
+    private func ignoringErrors(_ hook: String, _ logger: Logger, _ body: () async throws -> Void) async {
+        do {
+            try await body()
+        } catch {
+            logger.warning("\(hook) hook failed; ignored", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension RunError {
+    /// Records an error a handler threw: its Swift type as the name, its description as the message.
+    public init(_ error: any Error) {
+        if let errand = error as? ErrandError {
+            self.init(type: "runtime", name: "ErrandError.\(errand.code.rawValue)", message: errand.message)
+        } else {
+            self.init(type: "runtime", name: String(describing: Swift.type(of: error)), message: String(describing: error), stack: String(reflecting: error))
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Claims due runs from the store and executes their attempts, as a swift-service-lifecycle
+/// `Service`.
+///
+/// A dispatcher claims runs in batches for its free slots (honouring priority, start time and
+/// queue limits, which the store applies), each attempt runs as a child task, leases are renewed by
+/// a heartbeat, and outcomes are written in batches. On graceful shutdown the worker stops
+/// claiming, lets in-flight attempts finish within ``WorkerConfiguration/shutdownGracePeriod``, then
+/// cancels them (they are retried). `run()` returns when every claimed attempt has been recorded.
+public final class Worker: Service, Sendable {
+    /// The settings.
+    public let configuration: WorkerConfiguration
+    let errand: Errand
+    let writer: OutcomeWriter
+    let deadlines = AttemptDeadlines()
+    let wake = WakeSignal()
+    /// Wakes the heartbeat loop when work starts or the worker stops.
+    let heartbeatSignal = WakeSignal()
+    let state = Mutex(State())
+
+    struct State {
+        var inFlight: [RunID: AttemptControl] = [:]
+        var shuttingDown = false
+        var stopped = false
+    }
+
+    init(errand: Errand, configuration: WorkerConfiguration) {
+        self.errand = errand
+        self.configuration = configuration
+        self.writer = OutcomeWriter(store: errand.store, logger: errand.logger)
+    }
+
+    var store: any RunStore { errand.store }
+    var clock: any WallClock { errand.clock }
+    var logger: Logger { errand.logger }
+
+    /// How many attempts are executing in this worker.
+    public var inFlightCount: Int { state.withLock { $0.inFlight.count } }
+
+    /// Runs the worker until graceful shutdown (or cancellation).
+    public func run() async throws {
+        try configuration.validate()
+        try await store.upsertQueues(errand.declaredQueues)
+        logger.info("worker started", metadata: ["worker": "\(configuration.id)", "concurrency": "\(configuration.concurrency)"])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.writer.run() }
+                group.addTask { await self.heartbeatLoop() }
+                group.addTask { await self.deadlines.run(clock: self.clock) }
+                if let feed = self.store as? any RunStoreChangeFeed {
+                    group.addTask {
+                        for await _ in feed.changes() { self.wake.signal() }
+                    }
+                }
+                await self.dispatch(into: &group)
+                await self.drainInFlight()
+                self.state.withLock { $0.stopped = true }
+                self.heartbeatSignal.signal()
+                self.deadlines.stop()
+                self.writer.finish()
+                group.cancelAll()  // ends the change feed; the writer still flushes what is queued
+            }
+        } onGracefulShutdown: {
+            self.shutDown()
+        }
+        logger.info("worker stopped", metadata: ["worker": "\(configuration.id)"])
+    }
+
+    /// Stops claiming; in-flight attempts get the grace period.
+    public func shutDown() {
+        state.withLock { $0.shuttingDown = true }
+        wake.signal()
+    }
+
+    private var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    /// The dispatcher: claims while there are free slots and due runs, otherwise waits for a wake-up
+    /// (a trigger in this process, a finished attempt), the next due time, or the poll interval.
+    private func dispatch(into group: inout DiscardingTaskGroup) async {
+        let batch = configuration.claimBatchSize
+        // Claim again only when a useful number of slots is free, so a busy worker makes few, large
+        // claims rather than one per finished attempt.
+        let threshold = max(1, min(batch, configuration.concurrency) / 4)
+        while !isShuttingDown && !Task.isCancelled {
+            let inFlight = inFlightCount
+            let free = configuration.concurrency - inFlight
+            if free > 0 && (inFlight == 0 || free >= threshold) {
+                let limit = min(free, batch)
+                let now = clock.now
+                let runs: [RunRecord]
+                do {
+                    runs = try await store.claimRuns(ClaimRequest(
+                        workerID: configuration.id, queues: configuration.queues, limit: limit, now: now,
+                        leaseUntil: now.adding(configuration.leaseDuration)
+                    ))
+                } catch {
+                    logger.error("claiming runs failed", metadata: ["error": "\(error)"])
+                    await wake.wait(until: clock.now.adding(.seconds(1)), clock: clock)
+                    continue
+                }
+                for run in runs {
+                    let control = makeControl(for: run)
+                    state.withLock { $0.inFlight[run.id] = control }
+                    group.addTask { await self.execute(run, control: control) }
+                }
+                if !runs.isEmpty { heartbeatSignal.signal() }
+                if runs.count == limit { continue }
+            }
+            if free <= 0 || (inFlight > 0 && free < threshold) {
+                await wake.wait()
+                continue
+            }
+            let now = clock.now
+            var deadline = now.adding(configuration.pollInterval)
+            // A due time at or before now was promoted by the claim above; only a future one counts.
+            if let due = try? await store.nextDueTime(queues: configuration.queues), due > now, due < deadline {
+                deadline = due
+            }
+            if deadline > clock.now { await wake.wait(until: deadline, clock: clock) }
+        }
+    }
+
+    /// Waits for in-flight attempts, cancelling them once the grace period is over (at once when
+    /// the worker's task is cancelled).
+    private func drainInFlight() async {
+        guard inFlightCount > 0 else { return }
+        let deadline = clock.now.adding(configuration.shutdownGracePeriod)
+        while inFlightCount > 0, clock.now < deadline, !Task.isCancelled {
+            await wake.wait(until: deadline, clock: clock)
+        }
+        let controls = state.withLock { Array($0.inFlight.values) }
+        if !controls.isEmpty {
+            logger.warning("stopping \(controls.count) attempt(s) still running at shutdown; they will be retried")
+            for control in controls { control.interrupt(.shutdown) }
+        }
+        while inFlightCount > 0 { await wake.waitIgnoringCancellation() }
+    }
+
+    /// Renews the leases of in-flight attempts, and stops those that were canceled or lost. Sleeps
+    /// without a timer while nothing is in flight.
+    private func heartbeatLoop() async {
+        while !Task.isCancelled {
+            let (controls, stopped) = state.withLock { ($0.inFlight, $0.stopped) }
+            if stopped { return }
+            if controls.isEmpty {
+                await heartbeatSignal.wait()
+                continue
+            }
+            let next = clock.now.adding(configuration.heartbeatInterval)
+            while clock.now < next, !Task.isCancelled {
+                await heartbeatSignal.wait(until: next, clock: clock)
+                if state.withLock({ $0.stopped }) { return }
+            }
+            let current = state.withLock { $0.inFlight }
+            guard !current.isEmpty else { continue }
+            let now = clock.now
+            do {
+                let result = try await store.heartbeat(
+                    runs: Array(current.keys), workerID: configuration.id,
+                    leaseUntil: now.adding(configuration.leaseDuration), now: now
+                )
+                for id in result.cancelRequested { current[id]?.interrupt(.canceled) }
+                for id in result.lost { current[id]?.interrupt(.leaseLost) }
+            } catch {
+                logger.error("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Interrupts an attempt of this worker, if it runs one for the run. Returns whether it did.
+    func interrupt(_ id: RunID, reason: Interruption) -> Bool {
+        guard let control = state.withLock({ $0.inFlight[id] }) else { return false }
+        control.interrupt(reason)
+        return true
+    }
+
+    func finished(_ id: RunID) {
+        state.withLock { _ = $0.inFlight.removeValue(forKey: id) }
+        wake.signal()
+    }
+}
+
+extension Errand {
+    /// Makes a worker for this engine (run it in a `ServiceGroup`, or call `run()`).
+    public func worker(_ configuration: WorkerConfiguration = WorkerConfiguration()) -> Worker {
+        let worker = Worker(errand: self, configuration: configuration)
+        localWorkers.withLock { $0.append(WeakWorker(worker: worker)) }
+        return worker
+    }
+
+    /// Stops the attempt of an executing run if a worker of this process holds it.
+    func interruptLocalAttempt(_ id: RunID, reason: Interruption) {
+        let workers = localWorkers.withLock { list in
+            list.removeAll { $0.worker == nil }
+            return list.compactMap(\.worker)
+        }
+        for worker in workers where worker.interrupt(id, reason: reason) { return }
+    }
+}
+
+struct WeakWorker: Sendable {
+    weak var worker: Worker?
+}

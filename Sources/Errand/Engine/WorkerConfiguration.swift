@@ -1,0 +1,58 @@
+import Foundation
+
+/// How a ``Worker`` claims and executes runs.
+public struct WorkerConfiguration: Sendable {
+    /// The worker's id, recorded with each attempt (default: host, process id and a random suffix).
+    public var id: String
+    /// The queues to work on; `nil` = every queue.
+    public var queues: Set<String>?
+    /// At most this many attempts at once in this worker.
+    public var concurrency: Int
+    /// At most this many runs per claim.
+    public var claimBatchSize: Int
+    /// How long a claimed attempt is held without a heartbeat; after it the attempt counts as
+    /// crashed (its worker lost) and is rescued.
+    public var leaseDuration: Duration
+    /// How often leases are renewed (well inside ``leaseDuration``).
+    public var heartbeatInterval: Duration
+    /// How often an idle worker looks for runs triggered by other processes. Runs triggered in the
+    /// same process wake it at once.
+    public var pollInterval: Duration
+    /// On shutdown, how long in-flight attempts may go on before they are cancelled.
+    public var shutdownGracePeriod: Duration
+
+    /// Creates a worker configuration.
+    public init(
+        id: String = WorkerConfiguration.defaultID(), queues: Set<String>? = nil, concurrency: Int = 10,
+        claimBatchSize: Int = 100, leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
+        pollInterval: Duration = .milliseconds(500), shutdownGracePeriod: Duration = .seconds(30)
+    ) {
+        self.id = id
+        self.queues = queues
+        self.concurrency = concurrency
+        self.claimBatchSize = claimBatchSize
+        self.leaseDuration = leaseDuration
+        self.heartbeatInterval = heartbeatInterval
+        self.pollInterval = pollInterval
+        self.shutdownGracePeriod = shutdownGracePeriod
+    }
+
+    /// `host-pid-random`.
+    public static func defaultID() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt16.random(in: .min ... .max))"
+    }
+
+    /// Checks the values, naming the first bad one.
+    public func validate() throws {
+        guard concurrency >= 1 else {
+            throw ErrandError.invalidArgument(field: "concurrency", value: String(concurrency), allowed: "must be at least 1")
+        }
+        guard claimBatchSize >= 1 else {
+            throw ErrandError.invalidArgument(field: "claimBatchSize", value: String(claimBatchSize), allowed: "must be at least 1")
+        }
+        guard heartbeatInterval > .zero, heartbeatInterval < leaseDuration else {
+            throw ErrandError.invalidArgument(field: "heartbeatInterval", value: "\(heartbeatInterval)", allowed: "must be positive and shorter than leaseDuration (\(leaseDuration))")
+        }
+    }
+}

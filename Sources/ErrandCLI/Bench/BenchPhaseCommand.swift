@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// `errand bench-phase PHASE --settings JSON`: one benchmark phase in a process of its own
+/// (started by `errand bench`; not for direct use).
+struct BenchPhaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-phase", shouldDisplay: false)
+
+    @Argument var phase: String
+    @Option var settings: String
+
+    func run() async throws {
+        let settings = try JSONDecoder().decode(BenchSettings.self, from: Data(self.settings.utf8))
+        let runner = BenchPhaseRunner(settings: settings)
+        let figures: [BenchFigure]
+        switch phase {
+        case "enqueue_single": figures = try await runner.enqueueSingle()
+        case "enqueue_batch": figures = try await runner.enqueueBatch()
+        case "drain": figures = try await runner.drain()
+        case "e2e": figures = try await runner.endToEnd()
+        case "claim_delayed": figures = try await runner.claimWithDelayedRuns()
+        case "cron": figures = CronBenchmark.run().map { BenchFigure(name: $0.name.replacingOccurrences(of: " ", with: "_"), value: $0.value, unit: $0.unit) }
+        case "latency-worker": figures = try await runner.latencyWorker()
+        case "latency-producer": figures = try await runner.latencyProducer()
+        default: throw ValidationError("unknown phase \"\(phase)\"")
+        }
+        for figure in figures { figure.emit() }
+        if phase != "latency-producer", let peak = BenchProcess.peakMemoryMB() {
+            BenchFigure(name: "\(phase.replacingOccurrences(of: "-worker", with: ""))_peak_rss", value: peak, unit: "MB").emit()
+        }
+    }
+}

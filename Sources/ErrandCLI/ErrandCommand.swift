@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `errand` command-line tool.
+@main
+struct ErrandCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "errand",
+        abstract: "Errand: durable tasks for Swift server software.",
+        subcommands: [
+            DemoCommand.self,
+            TriggerCommand.self,
+            RunsCommand.self,
+            CronCommand.self,
+            BenchCommand.self,
+            CrashWorkerCommand.self,
+            BenchPhaseCommand.self,
+        ]
+    )
+}

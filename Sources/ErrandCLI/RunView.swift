@@ -1,0 +1,131 @@
+import Errand
+import Foundation
+
+/// A run as the CLI prints it in JSON: ``RunRecord``'s field names, dates as ISO-8601 UTC strings,
+/// the payload and result embedded as JSON values, `status` as its raw value, and the Ampt fields
+/// `errorMessage` and `errorStack` besides `error`. Absent values are written as `null`;
+/// `attempts` is left out of listings (which do not load attempts).
+struct RunView: Codable, Sendable {
+    var id: String
+    var sequence: Int64
+    var task: String
+    var queue: String
+    var concurrencyKey: String?
+    var status: String
+    var priority: Int
+    var payload: JSONValue
+    var tags: [String]
+    var idempotencyKey: String?
+    var idempotencyExpiresAt: String?
+    var createdAt: String
+    var scheduledAt: String
+    var submittedAt: String?
+    var completedAt: String?
+    var failedAt: String?
+    var canceledAt: String?
+    var updatedAt: String
+    var expiresAt: String?
+    var attemptCount: Int
+    var maxAttempts: Int
+    /// Seconds spent executing, summed over finished attempts.
+    var executionTime: Double
+    var progressMessage: String?
+    var progressPercent: Double?
+    var result: JSONValue?
+    var resultNote: String?
+    var error: RunError?
+    var errorMessage: String?
+    var errorStack: String?
+    var workerID: String?
+    var leaseExpiresAt: String?
+    var cancelRequestedAt: String?
+    var replayOf: String?
+    var parentID: String?
+    var scheduleID: String?
+    var occurrenceAt: String?
+    var attempts: [AttemptView]?
+
+    /// The view of a record; `includeAttempts` for a record read with its attempts.
+    init(_ record: RunRecord, includeAttempts: Bool) {
+        let time = RunFormatting.timestamp
+        id = record.id.rawValue
+        sequence = record.sequence
+        task = record.task
+        queue = record.queue
+        concurrencyKey = record.concurrencyKey
+        status = record.status.rawValue
+        priority = record.priority
+        payload = JSONValue(json: record.payload)
+        tags = record.tags
+        idempotencyKey = record.idempotencyKey
+        idempotencyExpiresAt = record.idempotencyExpiresAt.map(time)
+        createdAt = time(record.createdAt)
+        scheduledAt = time(record.scheduledAt)
+        submittedAt = record.submittedAt.map(time)
+        completedAt = record.completedAt.map(time)
+        failedAt = record.failedAt.map(time)
+        canceledAt = record.canceledAt.map(time)
+        updatedAt = time(record.updatedAt)
+        expiresAt = record.expiresAt.map(time)
+        attemptCount = record.attemptCount
+        maxAttempts = record.maxAttempts
+        executionTime = record.executionTime.timeInterval
+        progressMessage = record.progressMessage
+        progressPercent = record.progressPercent
+        result = record.result.map(JSONValue.init(json:))
+        resultNote = record.resultNote
+        error = record.error
+        errorMessage = record.error?.message
+        errorStack = record.error?.stack
+        workerID = record.workerID
+        leaseExpiresAt = record.leaseExpiresAt.map(time)
+        cancelRequestedAt = record.cancelRequestedAt.map(time)
+        replayOf = record.replayOf?.rawValue
+        parentID = record.parentID?.rawValue
+        scheduleID = record.scheduleID
+        occurrenceAt = record.occurrenceAt.map(time)
+        attempts = includeAttempts ? record.attempts.map(AttemptView.init) : nil
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        // `encode` (not `encodeIfPresent`) writes nil as null, so every field is always there.
+        try container.encode(id, forKey: .id)
+        try container.encode(sequence, forKey: .sequence)
+        try container.encode(task, forKey: .task)
+        try container.encode(queue, forKey: .queue)
+        try container.encode(concurrencyKey, forKey: .concurrencyKey)
+        try container.encode(status, forKey: .status)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(payload, forKey: .payload)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(idempotencyKey, forKey: .idempotencyKey)
+        try container.encode(idempotencyExpiresAt, forKey: .idempotencyExpiresAt)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(scheduledAt, forKey: .scheduledAt)
+        try container.encode(submittedAt, forKey: .submittedAt)
+        try container.encode(completedAt, forKey: .completedAt)
+        try container.encode(failedAt, forKey: .failedAt)
+        try container.encode(canceledAt, forKey: .canceledAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(attemptCount, forKey: .attemptCount)
+        try container.encode(maxAttempts, forKey: .maxAttempts)
+        try container.encode(executionTime, forKey: .executionTime)
+        try container.encode(progressMessage, forKey: .progressMessage)
+        try container.encode(progressPercent, forKey: .progressPercent)
+        try container.encode(result, forKey: .result)
+        try container.encode(resultNote, forKey: .resultNote)
+        try container.encode(error, forKey: .error)
+        try container.encode(errorMessage, forKey: .errorMessage)
+        try container.encode(errorStack, forKey: .errorStack)
+        try container.encode(workerID, forKey: .workerID)
+        try container.encode(leaseExpiresAt, forKey: .leaseExpiresAt)
+        try container.encode(cancelRequestedAt, forKey: .cancelRequestedAt)
+        try container.encode(replayOf, forKey: .replayOf)
+        try container.encode(parentID, forKey: .parentID)
+        try container.encode(scheduleID, forKey: .scheduleID)
+        try container.encode(occurrenceAt, forKey: .occurrenceAt)
+        try container.encodeIfPresent(attempts, forKey: .attempts)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `errand runs`: list, inspect, cancel and replay runs.
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List, inspect, cancel and replay runs.",
+        subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCancelCommand.self, RunsReplayCommand.self],
+        defaultSubcommand: RunsListCommand.self
+    )
+}

@@ -1,0 +1,183 @@
+import Errand
+import Foundation
+import GRDB
+
+/// The statements of ``SQLiteRunStore/claimRuns(_:)``.
+///
+/// Every read is an ordered probe of a partial index, so a claim's cost depends on the queues,
+/// concurrency groups and runs it takes, not on how many runs are stored:
+/// 1. `runs_due` promotes due `delayed` and `retrying` runs (runs due later are never visited).
+/// 2. `runs_claim` (queue, concurrency key, priority desc, due time, sequence) lists the queues
+///    holding queued runs (a skip scan, one seek per queue) and each queue's concurrency groups
+///    (one seek per group).
+/// 3. For each group with free slots, its first candidates in claim order are read from
+///    `runs_claim`, at most as many as the group has free slots and the request's limit, and
+///    never past the worst of the best `limit` candidates found so far. A full group costs one
+///    seek, however many runs wait in it.
+/// 4. The best `limit` candidates over all queues become `executing`, each with an attempt row.
+///
+/// Because a group's candidates come in claim order and only a group's own claims fill its slots,
+/// this takes exactly the runs the claim rules of ``RunStore`` take.
+enum ClaimStatements {
+    /// A claimable run, with what orders it.
+    private struct Candidate {
+        var sequence: Int64
+        var priority: Int
+        var scheduledAt: Double
+
+        /// Priority (higher first), then due time, then sequence.
+        static func inClaimOrder(_ a: Candidate, _ b: Candidate) -> Bool {
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.scheduledAt != b.scheduledAt { return a.scheduledAt < b.scheduledAt }
+            return a.sequence < b.sequence
+        }
+    }
+
+    /// The best candidates found so far: at most `limit`, in claim order.
+    private struct Best {
+        let limit: Int
+        private(set) var candidates: [Candidate] = []
+
+        /// Whether a candidate could still be among the best (once full, it must beat the worst).
+        func admits(_ candidate: Candidate) -> Bool {
+            candidates.count < limit || Candidate.inClaimOrder(candidate, candidates[candidates.count - 1])
+        }
+
+        /// Adds a group's candidates and keeps the best `limit`.
+        mutating func add(_ group: [Candidate]) {
+            if group.isEmpty { return }
+            candidates += group
+            candidates.sort(by: Candidate.inClaimOrder)
+            if candidates.count > limit { candidates.removeLast(candidates.count - limit) }
+        }
+    }
+
+    private struct QueueSettings {
+        var concurrency: Int?
+        var paused: Bool
+    }
+
+    static let promoteSQL = """
+        UPDATE runs SET status = 'queued', updated_at = ?
+        WHERE status IN ('delayed', 'retrying') AND scheduled_at <= ?
+        """
+    static let settingsSQL = "SELECT name, concurrency, paused FROM queues"
+    static let firstQueueSQL = "SELECT min(queue) FROM runs INDEXED BY runs_claim WHERE status = 'queued'"
+    static let nextQueueSQL = "SELECT min(queue) FROM runs INDEXED BY runs_claim WHERE status = 'queued' AND queue > ?"
+    static let executingSQL = """
+        SELECT concurrency_key, count(*) FROM runs INDEXED BY runs_executing
+        WHERE status = 'executing' AND queue = ? GROUP BY concurrency_key
+        """
+    static let firstKeySQL = "SELECT min(concurrency_key) FROM runs INDEXED BY runs_claim WHERE status = 'queued' AND queue = ?"
+    static let nextKeySQL = """
+        SELECT min(concurrency_key) FROM runs INDEXED BY runs_claim
+        WHERE status = 'queued' AND queue = ? AND concurrency_key > ?
+        """
+    static let keyCandidatesSQL = """
+        SELECT sequence, priority, scheduled_at FROM runs INDEXED BY runs_claim
+        WHERE status = 'queued' AND queue = ? AND concurrency_key = ?
+            AND (expires_at IS NULL OR expires_at > ? OR attempt_count > 0)
+        ORDER BY priority DESC, scheduled_at, sequence LIMIT ?
+        """
+    static let noKeyCandidatesSQL = """
+        SELECT sequence, priority, scheduled_at FROM runs INDEXED BY runs_claim
+        WHERE status = 'queued' AND queue = ? AND concurrency_key IS NULL
+            AND (expires_at IS NULL OR expires_at > ? OR attempt_count > 0)
+        ORDER BY priority DESC, scheduled_at, sequence LIMIT ?
+        """
+    static let startSQL = """
+        UPDATE runs SET status = 'executing', attempt_count = attempt_count + 1, worker_id = ?, lease_expires_at = ?,
+            submitted_at = coalesce(submitted_at, ?), updated_at = ?, cancel_requested_at = NULL
+        WHERE sequence = ? RETURNING \(RunColumns.selection)
+        """
+
+    /// Claims runs inside the current transaction.
+    static func claim(_ request: ClaimRequest, _ db: Database) throws -> [RunRecord] {
+        let now = ColumnCoding.time(request.now)
+        try db.cachedStatement(sql: promoteSQL).execute(arguments: [now, now])
+
+        let settings = try queueSettings(db)
+        let queues = try request.queues.map { $0.sorted() } ?? queuesWithQueuedRuns(db)
+        var best = Best(limit: request.limit)
+        for queue in queues where !(settings[queue]?.paused ?? false) {
+            try addCandidates(queue: queue, concurrency: settings[queue]?.concurrency, now: now, to: &best, db)
+        }
+        if best.candidates.isEmpty { return [] }
+
+        let start = try db.cachedStatement(sql: startSQL)
+        let lease = ColumnCoding.time(request.leaseUntil)
+        return try best.candidates.map { candidate in
+            let row = try Row.fetchOne(start, arguments: [request.workerID, lease, now, now, candidate.sequence])
+            guard let row else {
+                throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "claimed run \(candidate.sequence) vanished")
+            }
+            let run = try RunColumns.record(row)
+            try AttemptColumns.start(run: run.id, number: run.attemptCount, workerID: request.workerID, at: request.now, db)
+            return run
+        }
+    }
+
+    private static func queueSettings(_ db: Database) throws -> [String: QueueSettings] {
+        var settings: [String: QueueSettings] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: settingsSQL))
+        while let row = try rows.next() {
+            settings[row[0]] = QueueSettings(concurrency: row[1], paused: row[2])
+        }
+        return settings
+    }
+
+    /// Every queue holding `queued` runs: a skip scan of `runs_claim`, one seek per queue.
+    private static func queuesWithQueuedRuns(_ db: Database) throws -> [String] {
+        var queues: [String] = []
+        var next = try String.fetchOne(db.cachedStatement(sql: firstQueueSQL))
+        let nextStatement = try db.cachedStatement(sql: nextQueueSQL)
+        while let queue = next {
+            queues.append(queue)
+            next = try String.fetchOne(nextStatement, arguments: [queue])
+        }
+        return queues
+    }
+
+    /// Adds a queue's candidates, group by group: no key first, then the keys in order (found by
+    /// a skip scan of `runs_claim`), each group's first runs that fit its free slots.
+    private static func addCandidates(queue: String, concurrency: Int?, now: Double, to best: inout Best, _ db: Database) throws {
+        var executing: [String?: Int] = [:]
+        if concurrency != nil {
+            let counts = try Row.fetchCursor(db.cachedStatement(sql: executingSQL), arguments: [queue])
+            while let row = try counts.next() {
+                executing[row[0] as String?] = row[1]
+            }
+        }
+        func slots(_ key: String?) -> Int {
+            guard let concurrency else { return best.limit }
+            return min(best.limit, concurrency - executing[key, default: 0])
+        }
+
+        if slots(nil) > 0 {
+            let statement = try db.cachedStatement(sql: noKeyCandidatesSQL)
+            try addGroup(statement, arguments: [queue, now, slots(nil)], to: &best)
+        }
+        var key = try String.fetchOne(db.cachedStatement(sql: firstKeySQL), arguments: [queue])
+        let nextKey = try db.cachedStatement(sql: nextKeySQL)
+        let keyCandidates = try db.cachedStatement(sql: keyCandidatesSQL)
+        while let current = key {
+            if slots(current) > 0 {
+                try addGroup(keyCandidates, arguments: [queue, current, now, slots(current)], to: &best)
+            }
+            key = try String.fetchOne(nextKey, arguments: [queue, current])
+        }
+    }
+
+    /// Reads one group's candidates in claim order, stopping at the first that cannot be among
+    /// the best.
+    private static func addGroup(_ statement: Statement, arguments: StatementArguments, to best: inout Best) throws {
+        var group: [Candidate] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() {
+            let candidate = Candidate(sequence: row[0], priority: row[1], scheduledAt: row[2])
+            guard best.admits(candidate) else { break }
+            group.append(candidate)
+        }
+        best.add(group)
+    }
+}

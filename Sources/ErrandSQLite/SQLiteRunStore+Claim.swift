@@ -1,0 +1,19 @@
+import Errand
+import Foundation
+import GRDB
+
+extension SQLiteRunStore {
+    /// Claims due runs in one savepoint of a group commit, following the claim rules of
+    /// ``RunStore``.
+    ///
+    /// The claim first promotes due `delayed` and `retrying` runs (through the `runs_due` index,
+    /// so runs due later cost nothing), then reads each requested, unpaused queue's candidates
+    /// in claim order: from `runs_claim` for a queue without a limit, and group by group from
+    /// `runs_claim_group` for a queue with one, skipping full groups and taking at most a group's
+    /// free slots. The candidates of all queues are merged in claim order and the first `limit`
+    /// become `executing`, each with a new attempt row.
+    public func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
+        guard request.limit > 0 else { return [] }
+        return try await write { db in try ClaimStatements.claim(request, db) }
+    }
+}

@@ -1,0 +1,98 @@
+import Errand
+import Foundation
+import GRDB
+
+extension SQLiteRunStore {
+    private static let expiredLeasesSQL = """
+        SELECT \(RunColumns.selection) FROM runs
+        WHERE status = 'executing' AND lease_expires_at < ?
+        ORDER BY lease_expires_at, sequence LIMIT ?
+        """
+    private static let nextDueSQL = """
+        SELECT scheduled_at FROM runs INDEXED BY runs_due
+        WHERE status IN ('delayed', 'retrying') AND status = ? ORDER BY scheduled_at LIMIT 1
+        """
+    private static let nextDueInQueuesSQL = """
+        SELECT scheduled_at FROM runs INDEXED BY runs_due
+        WHERE status IN ('delayed', 'retrying') AND status = ? AND queue IN (SELECT value FROM json_each(?))
+        ORDER BY scheduled_at LIMIT 1
+        """
+
+    /// The run with its attempts, read from a reader connection.
+    public func run(id: RunID) async throws -> RunRecord? {
+        try await read { db in try RunColumns.fetch(id, db) }
+    }
+
+    /// Runs matching the query, newest first by sequence, without their attempts; see
+    /// ``RunStore/listRuns(_:)``.
+    public func listRuns(_ query: RunQuery) async throws -> RunPage {
+        let before = try query.cursor.map(RunQuery.sequence(fromCursor:))
+        let limit = max(1, min(query.limit, 1000))
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let before {
+            conditions.append("sequence < ?")
+            arguments.append(before)
+        }
+        if let task = query.task {
+            conditions.append("task = ?")
+            arguments.append(task)
+        }
+        if let statuses = query.statuses {
+            conditions.append("status IN (SELECT value FROM json_each(?))")
+            arguments.append(ColumnCoding.jsonArray(statuses.map(\.rawValue).sorted()))
+        }
+        if let tag = query.tag {
+            conditions.append("EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE json_each.value = ?)")
+            arguments.append(tag)
+        }
+        if let from = query.createdFrom {
+            conditions.append("created_at >= ?")
+            arguments.append(ColumnCoding.time(from))
+        }
+        if let to = query.createdTo {
+            conditions.append("created_at < ?")
+            arguments.append(ColumnCoding.time(to))
+        }
+        arguments.append(limit + 1)
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT \(RunColumns.selection) FROM runs \(filter) ORDER BY sequence DESC LIMIT ?"
+        let queryArguments = StatementArguments(arguments)
+        let runs = try await read { db in
+            try RunColumns.records(db.cachedStatement(sql: sql), arguments: queryArguments, attempts: false, db)
+        }
+        guard runs.count > limit else { return RunPage(runs: runs, nextCursor: nil) }
+        let page = Array(runs.prefix(limit))
+        return RunPage(runs: page, nextCursor: page.last.map { RunQuery.cursor(afterSequence: $0.sequence) })
+    }
+
+    /// Executing runs whose lease expired before `now`, oldest lease first, with their attempts.
+    public func expiredLeases(now: Date, limit: Int) async throws -> [RunRecord] {
+        guard limit > 0 else { return [] }
+        return try await read { db in
+            try RunColumns.records(
+                db.cachedStatement(sql: Self.expiredLeasesSQL), arguments: [ColumnCoding.time(now), limit], attempts: true, db
+            )
+        }
+    }
+
+    /// The earliest due time of `delayed` or `retrying` runs in these queues (`nil` = all): one
+    /// ordered probe of the `runs_due` index per status.
+    public func nextDueTime(queues: Set<String>?) async throws -> Date? {
+        if let queues, queues.isEmpty { return nil }
+        let queueList = queues.map { ColumnCoding.jsonArray($0.sorted()) }
+        return try await read { db in
+            var earliest: Double?
+            for status in [RunStatus.delayed, .retrying] {
+                let due: Double?
+                if let queueList {
+                    due = try Double.fetchOne(db.cachedStatement(sql: Self.nextDueInQueuesSQL), arguments: [status.rawValue, queueList])
+                } else {
+                    due = try Double.fetchOne(db.cachedStatement(sql: Self.nextDueSQL), arguments: [status.rawValue])
+                }
+                if let due, due < earliest ?? .infinity { earliest = due }
+            }
+            return ColumnCoding.optionalDate(earliest)
+        }
+    }
+}

@@ -1,0 +1,251 @@
+import Errand
+import ErrandTesting
+import Foundation
+import Testing
+
+@Suite("Executing attempts")
+struct WorkerTests {
+    @Test func failedAttemptsRetryWithExponentialBackoffThenFail() async throws {
+        let test = makeTestErrand()
+        let calls = Recorder<Date>()
+        let task = TaskDefinition<Greeting, Reply>("flaky", options: TaskOptions(retry: exactRetry)) { _, ctx in
+            calls.append(ctx.calledAt)
+            throw Boom()
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let start = test.clock.now
+        let id = try await test.errand.trigger(task, Greeting(name: "x"))
+        let run = try await test.runUntilFinished(id)
+        #expect(run.status == .failed)
+        #expect(run.attemptCount == 3)
+        #expect(calls.all == [start, start.addingTimeInterval(10), start.addingTimeInterval(30)])
+        #expect(run.attempts.map(\.outcome) == [.failed, .failed, .failed])
+        #expect(run.error?.name == "Boom")
+        #expect(run.error?.message == "boom")
+        #expect(run.failedAt == start.addingTimeInterval(30))
+        await test.stop()
+    }
+
+    @Test func retryingRunSucceedsOnALaterAttempt() async throws {
+        let test = makeTestErrand()
+        let calls = Recorder<Int>()
+        let task = TaskDefinition<Greeting, Reply>("second-time", options: TaskOptions(retry: exactRetry)) { _, ctx in
+            calls.append(ctx.attempt)
+            if ctx.attempt == 1 { throw Boom() }
+            return Reply(text: "ok")
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let id = try await test.errand.trigger(task, Greeting(name: "x"))
+        let retrying = try await test.runUntil(id) { $0.status == .retrying }
+        #expect(retrying.error?.message == "boom")
+        let run = try await test.runUntilFinished(id)
+        #expect(run.status == .completed)
+        #expect(calls.all == [1, 2])
+        #expect(run.error == nil)
+        await test.stop()
+    }
+
+    @Test func nonRetryableErrorFailsAtOnce() async throws {
+        let test = makeTestErrand()
+        let task = TaskDefinition<Greeting, Reply>("fatal", options: TaskOptions(retry: exactRetry)) { _, _ in throw Fatal() }
+        try test.errand.register(task)
+        try await test.start()
+        let run = try await test.runUntilFinished(try await test.errand.trigger(task, Greeting(name: "x")))
+        #expect(run.status == .failed)
+        #expect(run.attemptCount == 1)
+        await test.stop()
+    }
+
+    @Test func handleErrorCanRetryAtAGivenTimeFailOrSucceed() async throws {
+        let test = makeTestErrand()
+        let retryAt = test.clock.now.addingTimeInterval(500)
+        var hooks = TaskHooks<Greeting, Reply>()
+        hooks.handleError = { payload, _, ctx in
+            switch payload.name {
+            case "later": ctx.attempt == 1 ? .retry(at: retryAt) : .fail
+            case "fail": .fail
+            default: .succeed(result: Data(#"{"text":"rescued"}"#.utf8))
+            }
+        }
+        let task = TaskDefinition<Greeting, Reply>("decided", options: TaskOptions(retry: exactRetry), hooks: hooks) { _, _ in throw Boom() }
+        try test.errand.register(task)
+        try await test.start()
+        let later = try await test.errand.trigger(task, Greeting(name: "later"))
+        let fail = try await test.errand.trigger(task, Greeting(name: "fail"))
+        let succeed = try await test.errand.trigger(task, Greeting(name: "succeed"))
+        let laterRun = try await test.runUntilFinished(later)
+        #expect(laterRun.attempts.map(\.startedAt).last == retryAt)
+        #expect(laterRun.status == .failed)
+        #expect(try await test.runUntilFinished(fail).attemptCount == 1)
+        let succeeded = try await test.runUntilFinished(succeed)
+        #expect(succeeded.status == .completed)
+        #expect(succeeded.result == Data(#"{"text":"rescued"}"#.utf8))
+        await test.stop()
+    }
+
+    @Test func attemptThatExceedsItsTimeoutIsTimedOutAndRetried() async throws {
+        let test = makeTestErrand()
+        let task = TaskDefinition<Greeting, Reply>("slow", options: TaskOptions(timeout: .seconds(30), retry: RetryPolicy(maxAttempts: 2, minDelay: .seconds(5), jitter: 0))) { _, ctx in
+            try await ctx.clock.sleep(for: .seconds(3600))
+            return Reply(text: "late")
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let start = test.clock.now
+        let run = try await test.runUntilFinished(try await test.errand.trigger(task, Greeting(name: "x")))
+        #expect(run.status == .timedOut)
+        #expect(run.attempts.map(\.outcome) == [.timedOut, .timedOut])
+        #expect(run.attempts.first?.endedAt == start.addingTimeInterval(30))
+        #expect(run.attempts.last?.startedAt == start.addingTimeInterval(35))
+        #expect(run.error?.type == "timeout")
+        #expect(run.error?.message.contains("timeout of 30 s") == true)
+        await test.stop()
+    }
+
+    @Test func setTimeoutExtendsTheAttempt() async throws {
+        let test = makeTestErrand()
+        let task = TaskDefinition<Greeting, Reply>("extends", options: TaskOptions(timeout: .seconds(10), retry: .none)) { _, ctx in
+            try ctx.setTimeout(.seconds(120))
+            try await ctx.clock.sleep(for: .seconds(60))
+            return Reply(text: "done")
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let run = try await test.runUntilFinished(try await test.errand.trigger(task, Greeting(name: "x")))
+        #expect(run.status == .completed)
+        await test.stop()
+    }
+
+    @Test func setTimeoutCanShortenTheAttempt() async throws {
+        let test = makeTestErrand()
+        let task = TaskDefinition<Greeting, Reply>("shortens", options: TaskOptions(timeout: .seconds(100), retry: .none)) { _, ctx in
+            try ctx.setTimeout(.seconds(5))
+            try await ctx.clock.sleep(for: .seconds(60))
+            return Reply(text: "done")
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let start = test.clock.now
+        let run = try await test.runUntilFinished(try await test.errand.trigger(task, Greeting(name: "x")))
+        #expect(run.status == .timedOut)
+        #expect(run.failedAt == start.addingTimeInterval(5))
+        await test.stop()
+    }
+
+    @Test func maxDurationEndsTheRunWithoutRetry() async throws {
+        let test = makeTestErrand()
+        let options = TaskOptions(timeout: .seconds(100), maxDuration: .seconds(50), retry: RetryPolicy(maxAttempts: 5, minDelay: .seconds(1), jitter: 0))
+        let task = TaskDefinition<Greeting, Reply>("bounded", options: options) { _, ctx in
+            try await ctx.clock.sleep(for: .seconds(30))
+            if ctx.attempt == 1 { throw Boom() }
+            try await ctx.clock.sleep(for: .seconds(60))
+            return Reply(text: "never")
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let run = try await test.runUntilFinished(try await test.errand.trigger(task, Greeting(name: "x")))
+        #expect(run.status == .timedOut)
+        #expect(run.attemptCount == 2)
+        #expect(run.error?.type == "maxDuration")
+        #expect(run.executionTime == .seconds(50))
+        await test.stop()
+    }
+
+    @Test func progressIsPersistedAndValidated() async throws {
+        let test = makeTestErrand()
+        let rejected = Recorder<ErrandError>()
+        let task = TaskDefinition<Greeting, NoOutput>("progress", options: TaskOptions(retry: .none)) { _, ctx in
+            try await ctx.progress("half-way", percent: 0.5)
+            do {
+                try await ctx.progress("too far", percent: 1.5)
+            } catch let error as ErrandError {
+                rejected.append(error)
+            }
+            return NoOutput()
+        }
+        try test.errand.register(task)
+        let events = test.errand.events()
+        try await test.start()
+        let id = try await test.errand.trigger(task, Greeting(name: "x"))
+        let run = try await test.runUntilFinished(id)
+        #expect(run.progressMessage == "half-way")
+        #expect(run.progressPercent == 0.5)
+        #expect(rejected.all.first?.field == "percent")
+        #expect(rejected.all.first?.message.contains("between 0 and 1") == true)
+        var kinds: [RunEvent.Kind] = []
+        for await event in events where event.runID == id {
+            kinds.append(event.kind)
+            if event.status.isFinal { break }
+        }
+        #expect(kinds == [.triggered, .started, .progress, .completed])
+        await test.stop()
+    }
+
+    @Test func resultLargerThan64KBIsNotStoredAndTheRunSaysWhy() async throws {
+        let test = makeTestErrand()
+        let task = TaskDefinition<Greeting, Reply>("big-result", options: TaskOptions(retry: .none)) { _, _ in
+            Reply(text: String(repeating: "r", count: 70_000))
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let run = try await test.runUntilFinished(try await test.errand.trigger(task, Greeting(name: "x")))
+        #expect(run.status == .completed)
+        #expect(run.result == nil)
+        #expect(run.resultNote?.contains("larger than the 65536-byte (64 KB) limit") == true)
+        await test.stop()
+    }
+
+    @Test func failedEventCarriesErrorTypeNameAndMessage() async throws {
+        let test = makeTestErrand()
+        let task = TaskDefinition<Greeting, Reply>("fails", options: TaskOptions(retry: .none)) { _, _ in throw Boom(reason: "bad input") }
+        try test.errand.register(task)
+        let events = test.errand.events()
+        try await test.start()
+        let id = try await test.errand.trigger(task, Greeting(name: "x"))
+        try await test.runUntilFinished(id)
+        var failed: RunEvent?
+        for await event in events where event.runID == id && event.kind == .failed {
+            failed = event
+            break
+        }
+        #expect(failed?.error == RunError(type: "runtime", name: "Boom", message: "bad input", stack: "WorkerTests.Boom(reason: \"bad input\")").withStack(failed?.error?.stack))
+        await test.stop()
+    }
+
+    @Test func queueConcurrencyLimitHoldsAcrossRuns() async throws {
+        let test = makeTestErrand(concurrency: 10)
+        let running = RunningCounter()
+        let task = TaskDefinition<Greeting, NoOutput>("limited", options: TaskOptions(queue: QueueOptions(name: "limited", concurrency: 2))) { _, ctx in
+            running.enter()
+            try await ctx.clock.sleep(for: .seconds(10))
+            running.leave()
+            return NoOutput()
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let ids = try await test.errand.batchTrigger(task, (0..<6).map { Greeting(name: "\($0)") })
+        for id in ids { try await test.runUntilFinished(id) }
+        #expect(running.peak == 2)
+        await test.stop()
+    }
+}
+
+extension RunError {
+    fileprivate func withStack(_ stack: String?) -> RunError {
+        var copy = self
+        copy.stack = stack
+        return copy
+    }
+}
+
+/// Counts concurrently running handlers and remembers the peak.
+final class RunningCounter: Sendable {
+    private let state = Mutex((current: 0, peak: 0))
+    func enter() { state.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) } }
+    func leave() { state.withLock { $0.current -= 1 } }
+    var peak: Int { state.withLock { $0.peak } }
+}
+
+import Synchronization
