@@ -31,20 +31,18 @@ extension Worker {
     func execute(_ run: RunRecord, control: AttemptControl) async {
         defer { finished(run.id) }
         let task = errand.task(named: run.task)
-        var logger = self.logger
-        logger[metadataKey: "run"] = "\(run.id)"
-        logger[metadataKey: "task"] = "\(run.task)"
-        logger[metadataKey: "attempt"] = "\(run.attemptCount)"
         let context = RunContext(
             runID: run.id, attempt: run.attemptCount, taskName: run.task, queue: run.queue, tags: run.tags,
-            createdAt: run.createdAt, scheduledAt: run.scheduledAt, calledAt: control.startedAt, logger: logger,
+            createdAt: run.createdAt, scheduledAt: run.scheduledAt, calledAt: control.startedAt, baseLogger: logger,
             clock: clock, initOutput: nil, control: control
         )
         errand.metrics.started(run, at: control.startedAt)
-        errand.publish(RunEvent(kind: .started, runID: run.id, task: run.task, status: .executing, attempt: run.attemptCount, at: control.startedAt))
+        if errand.bus.hasSubscribers {
+            errand.publish(RunEvent(kind: .started, runID: run.id, task: run.task, status: .executing, attempt: run.attemptCount, at: control.startedAt))
+        }
         let global = errand.configuration.hooks
         if run.attemptCount == 1 {
-            await ignoringErrors("onStart", logger) {
+            await ignoringErrors("onStart", context.logger) {
                 try await global.onStart?(context)
                 try await task?.onStart(run.payload, context)
             }
@@ -74,22 +72,22 @@ extension Worker {
             }
             // Record the outcome now, even if an interrupted handler is still winding down; the
             // slot stays taken until it returns.
-            await finish(run, task: task, context: context, control: control, result: result, logger: logger)
+            await finish(run, task: task, context: context, control: control, result: result)
             await handler.value
         }
     }
 
     private func finish(
-        _ run: RunRecord, task: AnyTask?, context: RunContext, control: AttemptControl, result: AttemptResult, logger: Logger
+        _ run: RunRecord, task: AnyTask?, context: RunContext, control: AttemptControl, result: AttemptResult
     ) async {
         let endedAt = clock.now
         guard let completion = await decide(run, task: task, context: context, result: result, endedAt: endedAt, elapsed: control.startedAt) else {
-            logger.warning("attempt abandoned: the worker no longer holds the run")
+            context.logger.warning("attempt abandoned: the worker no longer holds the run")
             return
         }
         errand.metrics.attemptEnded(run, outcome: completion.outcome, duration: completion.executionTime)
         guard let record = await writer.submit(completion) else {
-            logger.info("attempt outcome not recorded: the run changed meanwhile (rescued or canceled)")
+            context.logger.info("attempt outcome not recorded: the run changed meanwhile (rescued or canceled)")
             return
         }
         var value: (any Sendable)?
@@ -181,7 +179,9 @@ extension RunError {
         if let errand = error as? ErrandError {
             self.init(type: "runtime", name: "ErrandError.\(errand.code.rawValue)", message: errand.message)
         } else {
-            self.init(type: "runtime", name: String(describing: Swift.type(of: error)), message: String(describing: error), stack: String(reflecting: error))
+            let message = String(describing: error)
+            let detail = String(reflecting: error)
+            self.init(type: "runtime", name: String(describing: Swift.type(of: error)), message: message, stack: detail == message ? nil : detail)
         }
     }
 }

@@ -21,6 +21,8 @@ public final class Worker: Service, Sendable {
     /// Wakes the heartbeat loop when work starts or the worker stops.
     let heartbeatSignal = WakeSignal()
     let state = Mutex(State())
+    /// The queues claimed from, fixed when `run()` starts.
+    let queues = Mutex<Set<String>?>(nil)
 
     struct State {
         var inFlight: [RunID: AttemptControl] = [:]
@@ -44,7 +46,10 @@ public final class Worker: Service, Sendable {
     /// Runs the worker until graceful shutdown (or cancellation).
     public func run() async throws {
         try configuration.validate()
-        try await store.upsertQueues(errand.declaredQueues)
+        let declared = errand.declaredQueues
+        try await store.upsertQueues(declared)
+        let queues = configuration.queues ?? Set(declared.map(\.name))
+        self.queues.withLock { $0 = queues }
         logger.info("worker started", metadata: ["worker": "\(configuration.id)", "concurrency": "\(configuration.concurrency)"])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -78,6 +83,8 @@ public final class Worker: Service, Sendable {
 
     private var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
+    private var claimQueues: Set<String>? { queues.withLock { $0 } }
+
     /// The dispatcher: claims while there are free slots and due runs, otherwise waits for a wake-up
     /// (a trigger in this process, a finished attempt), the next due time, or the poll interval.
     private func dispatch(into group: inout DiscardingTaskGroup) async {
@@ -94,7 +101,7 @@ public final class Worker: Service, Sendable {
                 let runs: [RunRecord]
                 do {
                     runs = try await store.claimRuns(ClaimRequest(
-                        workerID: configuration.id, queues: configuration.queues, limit: limit, now: now,
+                        workerID: configuration.id, queues: claimQueues, limit: limit, now: now,
                         leaseUntil: now.adding(configuration.leaseDuration)
                     ))
                 } catch {
@@ -117,7 +124,7 @@ public final class Worker: Service, Sendable {
             let now = clock.now
             var deadline = now.adding(configuration.pollInterval)
             // A due time at or before now was promoted by the claim above; only a future one counts.
-            if let due = try? await store.nextDueTime(queues: configuration.queues), due > now, due < deadline {
+            if let due = try? await store.nextDueTime(queues: claimQueues), due > now, due < deadline {
                 deadline = due
             }
             if deadline > clock.now { await wake.wait(until: deadline, clock: clock) }

@@ -4,7 +4,9 @@ import Foundation
 public struct WorkerConfiguration: Sendable {
     /// The worker's id, recorded with each attempt (default: host, process id and a random suffix).
     public var id: String
-    /// The queues to work on; `nil` = every queue.
+    /// The queues to work on; `nil` = the queues of the tasks registered when the worker starts
+    /// (so a worker never claims runs it has no handler for). Name queues explicitly to work on
+    /// queues of tasks this process does not define.
     public var queues: Set<String>?
     /// At most this many attempts at once in this worker.
     public var concurrency: Int

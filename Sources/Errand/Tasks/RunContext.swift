@@ -24,8 +24,17 @@ public struct RunContext: Sendable {
     public let scheduledAt: Date
     /// When the handler was called (Ampt's `time`).
     public let calledAt: Date
+    /// The engine's logger, to which ``logger`` adds the run's metadata.
+    let baseLogger: Logger
+
     /// A logger with the run id, task and attempt as metadata.
-    public let logger: Logger
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "run"] = "\(runID)"
+        logger[metadataKey: "task"] = "\(taskName)"
+        logger[metadataKey: "attempt"] = "\(attempt)"
+        return logger
+    }
     /// The clock Errand runs on; sleep on it so tests with a virtual clock stay in control.
     public let clock: any WallClock
     /// What the `initialize` hooks returned (Trigger.dev's `init` output), if anything.

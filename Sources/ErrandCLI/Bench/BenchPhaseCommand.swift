@@ -19,7 +19,7 @@ struct BenchPhaseCommand: AsyncParsableCommand {
         case "drain": figures = try await runner.drain()
         case "e2e": figures = try await runner.endToEnd()
         case "claim_delayed": figures = try await runner.claimWithDelayedRuns()
-        case "cron": figures = CronBenchmark.run().map { BenchFigure(name: $0.name.replacingOccurrences(of: " ", with: "_"), value: $0.value, unit: $0.unit) }
+        case "cron": figures = Self.cronFigures()
         case "latency-worker": figures = try await runner.latencyWorker()
         case "latency-producer": figures = try await runner.latencyProducer()
         default: throw ValidationError("unknown phase \"\(phase)\"")
@@ -27,6 +27,25 @@ struct BenchPhaseCommand: AsyncParsableCommand {
         for figure in figures { figure.emit() }
         if phase != "latency-producer", let peak = BenchProcess.peakMemoryMB() {
             BenchFigure(name: "\(phase.replacingOccurrences(of: "-worker", with: ""))_peak_rss", value: peak, unit: "MB").emit()
+        }
+    }
+
+    /// The cron figures under stable names (`cron_next_typical_1`…, `cron_next_worst_1`…), with a
+    /// note line naming each expression.
+    static func cronFigures() -> [BenchFigure] {
+        var typical = 0
+        var worst = 0
+        return CronBenchmark.run().map { figure in
+            let name: String
+            if figure.unit == "ops/s" {
+                typical += 1
+                name = "cron_next_typical_\(typical)"
+            } else {
+                worst += 1
+                name = "cron_next_worst_\(worst)"
+            }
+            writeLine("# \(name) = \(figure.name)")
+            return BenchFigure(name: name, value: figure.value, unit: figure.unit)
         }
     }
 }
