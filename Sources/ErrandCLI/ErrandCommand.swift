@@ -10,6 +10,7 @@ struct ErrandCommand: AsyncParsableCommand {
             DemoCommand.self,
             TriggerCommand.self,
             RunsCommand.self,
+            SchedulesCommand.self,
             CronCommand.self,
             BenchCommand.self,
             CrashWorkerCommand.self,

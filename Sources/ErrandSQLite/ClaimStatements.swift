@@ -14,7 +14,10 @@ import GRDB
 ///    `runs_claim`, at most as many as the group has free slots and the request's limit, and
 ///    never past the worst of the best `limit` candidates found so far. A full group costs one
 ///    seek, however many runs wait in it.
-/// 4. The best `limit` candidates over all queues become `executing`, each with an attempt row.
+/// 4. The best `limit` candidates over all queues become `executing`, each with an attempt row:
+///    their rows are read and updated ``rowsPerStatement`` at a time (`sequence IN (…)`), and the
+///    claimed records are the rows read with the update applied, exactly as ``MemoryRunStore``
+///    applies it.
 ///
 /// Because a group's candidates come in claim order and only a group's own claims fill its slots,
 /// this takes exactly the runs the claim rules of ``RunStore`` take.
@@ -85,10 +88,16 @@ enum ClaimStatements {
             AND (expires_at IS NULL OR expires_at > ? OR attempt_count > 0)
         ORDER BY priority DESC, scheduled_at, sequence LIMIT ?
         """
-    static let startSQL = """
+    /// Runs claimed per statement of ``selectChunkSQL`` and ``startChunkSQL``.
+    static let rowsPerStatement = 32
+    private static let sequenceList = Array(repeating: "?", count: rowsPerStatement).joined(separator: ", ")
+    static let selectChunkSQL = "SELECT \(RunColumns.selection) FROM runs WHERE sequence IN (\(sequenceList))"
+    /// Makes runs `executing`: one statement for many rows, so SQLite's per-statement work (such as
+    /// building the status list of the `runs_finished` partial index) is shared by them.
+    static let startChunkSQL = """
         UPDATE runs SET status = 'executing', attempt_count = attempt_count + 1, worker_id = ?, lease_expires_at = ?,
             submitted_at = coalesce(submitted_at, ?), updated_at = ?, cancel_requested_at = NULL
-        WHERE sequence = ? RETURNING \(RunColumns.selection)
+        WHERE sequence IN (\(sequenceList))
         """
 
     /// Claims runs inside the current transaction.
@@ -104,16 +113,55 @@ enum ClaimStatements {
         }
         if best.candidates.isEmpty { return [] }
 
-        let start = try db.cachedStatement(sql: startSQL)
-        let lease = ColumnCoding.time(request.leaseUntil)
-        return try best.candidates.map { candidate in
-            let row = try Row.fetchOne(start, arguments: [request.workerID, lease, now, now, candidate.sequence])
-            guard let row else {
+        var runs: [RunRecord] = []
+        runs.reserveCapacity(best.candidates.count)
+        var next = 0
+        while next < best.candidates.count {
+            let chunk = best.candidates[next ..< min(next + rowsPerStatement, best.candidates.count)]
+            try start(chunk, request, into: &runs, db)
+            next += chunk.count
+        }
+        try AttemptColumns.start(runs, workerID: request.workerID, at: request.now, db)
+        return runs
+    }
+
+    /// Claims a chunk of candidates: reads their rows, makes them `executing` with one `UPDATE`,
+    /// and appends the claimed records (as the rows now are) in claim order.
+    private static func start(_ chunk: ArraySlice<Candidate>, _ request: ClaimRequest, into runs: inout [RunRecord], _ db: Database) throws {
+        // A short chunk repeats its last sequence: `IN` ignores duplicates.
+        func bindSequences(_ binder: inout StatementBinder) {
+            for offset in 0 ..< rowsPerStatement {
+                binder.bind(chunk[chunk.startIndex + min(offset, chunk.count - 1)].sequence)
+            }
+        }
+        var read: [Int64: RunRecord] = [:]
+        read.reserveCapacity(chunk.count)
+        var select = StatementBinder(try db.cachedStatement(sql: selectChunkSQL), db)
+        bindSequences(&select)
+        try select.forEachRow { row in
+            let run = try RunColumns.record(row)
+            read[run.sequence] = run
+        }
+        var update = StatementBinder(try db.cachedStatement(sql: startChunkSQL), db)
+        update.bind(request.workerID)
+        update.bind(request.leaseUntil)
+        update.bind(request.now)
+        update.bind(request.now)
+        bindSequences(&update)
+        try update.execute()
+        for candidate in chunk {
+            guard var run = read[candidate.sequence] else {
                 throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "claimed run \(candidate.sequence) vanished")
             }
-            let run = try RunColumns.record(row)
-            try AttemptColumns.start(run: run.id, number: run.attemptCount, workerID: request.workerID, at: request.now, db)
-            return run
+            // What startChunkSQL wrote.
+            run.status = .executing
+            run.attemptCount += 1
+            run.workerID = request.workerID
+            run.leaseExpiresAt = request.leaseUntil
+            run.submittedAt = run.submittedAt ?? request.now
+            run.updatedAt = request.now
+            run.cancelRequestedAt = nil
+            runs.append(run)
         }
     }
 
@@ -154,29 +202,37 @@ enum ClaimStatements {
         }
 
         if slots(nil) > 0 {
-            let statement = try db.cachedStatement(sql: noKeyCandidatesSQL)
-            try addGroup(statement, arguments: [queue, now, slots(nil)], to: &best)
+            var binder = StatementBinder(try db.cachedStatement(sql: noKeyCandidatesSQL), db)
+            binder.bind(queue)
+            binder.bind(now)
+            binder.bind(slots(nil))
+            try addGroup(binder, to: &best)
         }
         var key = try String.fetchOne(db.cachedStatement(sql: firstKeySQL), arguments: [queue])
         let nextKey = try db.cachedStatement(sql: nextKeySQL)
         let keyCandidates = try db.cachedStatement(sql: keyCandidatesSQL)
         while let current = key {
             if slots(current) > 0 {
-                try addGroup(keyCandidates, arguments: [queue, current, now, slots(current)], to: &best)
+                var binder = StatementBinder(keyCandidates, db)
+                binder.bind(queue)
+                binder.bind(current)
+                binder.bind(now)
+                binder.bind(slots(current))
+                try addGroup(binder, to: &best)
             }
             key = try String.fetchOne(nextKey, arguments: [queue, current])
         }
     }
 
-    /// Reads one group's candidates in claim order, stopping at the first that cannot be among
-    /// the best.
-    private static func addGroup(_ statement: Statement, arguments: StatementArguments, to best: inout Best) throws {
+    /// Reads one group's candidates in claim order (from a bound candidates statement), stopping
+    /// at the first that cannot be among the best.
+    private static func addGroup(_ binder: StatementBinder, to best: inout Best) throws {
         var group: [Candidate] = []
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try rows.next() {
-            let candidate = Candidate(sequence: row[0], priority: row[1], scheduledAt: row[2])
-            guard best.admits(candidate) else { break }
+        try binder.readRows { row in
+            let candidate = Candidate(sequence: row.int64(0), priority: row.int(1), scheduledAt: row.double(2))
+            guard best.admits(candidate) else { return false }
             group.append(candidate)
+            return true
         }
         best.add(group)
     }

@@ -48,12 +48,49 @@ enum RunColumns {
         )
     }
 
+    /// The record in the current row of a statement selecting ``selection`` (or returning it),
+    /// read straight from SQLite (see ``ColumnReader``), attempts left empty. Reads exactly what
+    /// ``record(_:)`` reads from a GRDB row.
+    static func record(_ row: ColumnReader) throws -> RunRecord {
+        let status: RunStatus
+        // The hot statuses without building a string.
+        if row.equals(5, "executing") {
+            status = .executing
+        } else if row.equals(5, "completed") {
+            status = .completed
+        } else {
+            let text = row.string(5)
+            guard let parsed = RunStatus(rawValue: text) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unknown run status \(text) in the runs table")
+            }
+            status = parsed
+        }
+        func runID(_ index: Int32) -> RunID? { row.optionalString(index).map { RunID($0) } }
+        let error: RunError? = row.isNull(26)
+            ? nil
+            : RunError(type: row.string(26), name: row.optionalString(27) ?? "", message: row.optionalString(28) ?? "", stack: row.optionalString(29))
+        return RunRecord(
+            id: RunID(row.string(1)), sequence: row.int64(0), task: row.string(2), queue: row.string(3),
+            concurrencyKey: row.optionalString(4), status: status, priority: row.int(6), payload: row.data(7),
+            tags: try row.tags(8), idempotencyKey: row.optionalString(9), idempotencyExpiresAt: row.optionalDate(10),
+            createdAt: row.date(11), scheduledAt: row.date(12), submittedAt: row.optionalDate(13),
+            completedAt: row.optionalDate(14), failedAt: row.optionalDate(15), canceledAt: row.optionalDate(16),
+            updatedAt: row.date(17), expiresAt: row.optionalDate(18), attemptCount: row.int(19), maxAttempts: row.int(20),
+            executionTime: ColumnCoding.duration(nanoseconds: row.int64(21)), progressMessage: row.optionalString(22),
+            progressPercent: row.optionalDouble(23), result: row.optionalData(24), resultNote: row.optionalString(25),
+            error: error, workerID: row.optionalString(30), leaseExpiresAt: row.optionalDate(31),
+            cancelRequestedAt: row.optionalDate(32), replayOf: runID(33), parentID: runID(34),
+            scheduleID: row.optionalString(35), occurrenceAt: row.optionalDate(36)
+        )
+    }
+
     private static let selectByIDSQL = "SELECT \(selection) FROM runs WHERE id = ?"
 
     /// The run with `id` and its attempts, or `nil`.
     static func fetch(_ id: RunID, _ db: Database) throws -> RunRecord? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: selectByIDSQL), arguments: [id.rawValue]) else { return nil }
-        var run = try record(row)
+        var binder = StatementBinder(try db.cachedStatement(sql: selectByIDSQL), db)
+        binder.bind(id.rawValue)
+        guard var run = try binder.firstRow(record) else { return nil }
         run.attempts = try AttemptColumns.attempts(of: id, db)
         return run
     }

@@ -35,33 +35,11 @@ extension SQLiteRunStore {
     }
 
     /// Writes attempt outcomes in one savepoint of a group commit, applying
-    /// `RunRecord.apply(_:)` to each run that still executes the attempt; see
-    /// ``RunStore/completeAttempts(_:)``.
+    /// `RunRecord.apply(_:)` to each run that still executes the attempt (see
+    /// ``CompletionStatements``); see ``RunStore/completeAttempts(_:)``.
     public func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?] {
         if completions.isEmpty { return [] }
-        return try await write { db in
-            try completions.map { completion in try Self.complete(completion, db) }
-        }
-    }
-
-    private static func complete(_ completion: AttemptCompletion, _ db: Database) throws -> RunRecord? {
-        guard var run = try RunColumns.fetch(completion.runID, db),
-              run.status == .executing,
-              run.attemptCount == completion.attempt
-        else { return nil }
-        switch completion.guard {
-        case .worker(let worker):
-            guard run.workerID == worker else { return nil }
-        case .leaseExpired(let before):
-            guard let lease = run.leaseExpiresAt, lease < before else { return nil }
-        }
-        run.apply(completion)
-        try RunColumns.update(run, db)
-        try AttemptColumns.end(
-            run: run.id, number: completion.attempt, at: completion.endedAt, outcome: completion.outcome,
-            error: completion.error, db
-        )
-        return run
+        return try await write { db in try CompletionStatements.complete(completions, db) }
     }
 
     /// Records progress in one savepoint of a group commit; see

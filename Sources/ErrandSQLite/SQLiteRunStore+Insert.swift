@@ -8,30 +8,50 @@ extension SQLiteRunStore {
     /// Runs without an idempotency key are written 32 rows per prepared `INSERT`; a keyed run
     /// first looks its key up through the `runs_idempotency` index (releasing an expired key from
     /// its old run), so runs are always written in the order given and get increasing sequences.
+    /// A run of a schedule occurrence that already has a run (the `runs_occurrence` index) is not
+    /// inserted: its result carries the existing run's id.
     public func insertRuns(_ runs: [NewRun], now: Date) async throws -> [InsertResult] {
         if runs.isEmpty { return [] }
-        return try await write { db in
-            var results: [InsertResult] = []
-            results.reserveCapacity(runs.count)
-            var pending: [NewRun] = []  // runs without a key, not inserted yet
-            for run in runs {
-                if let key = run.idempotencyKey {
-                    // Keyed runs go one by one, in order: a later run may carry the same key.
-                    try Self.insert(pending, now: now, db)
-                    pending.removeAll(keepingCapacity: true)
-                    if let existing = try Self.claimKey(key, of: run.task, now: now, db) {
-                        results.append(InsertResult(id: existing, created: false))
-                        continue
-                    }
-                    try Self.insert([run], now: now, db)
-                } else {
-                    pending.append(run)
+        return try await write { db in try Self.insertRuns(runs, now: now, db) }
+    }
+
+    /// The body of ``insertRuns(_:now:)`` inside the current transaction, shared with
+    /// ``fireSchedule(_:)``.
+    static func insertRuns(_ runs: [NewRun], now: Date, _ db: Database) throws -> [InsertResult] {
+        var results: [InsertResult] = []
+        results.reserveCapacity(runs.count)
+        var pending: [NewRun] = []  // runs without a key, not inserted yet
+        for run in runs {
+            let occurrence = run.scheduleID.flatMap { id in run.occurrenceAt.map { (id, $0) } }
+            if run.idempotencyKey != nil || occurrence != nil {
+                // Keyed runs go one by one, in order: a later run may carry the same key.
+                try insert(pending, now: now, db)
+                pending.removeAll(keepingCapacity: true)
+                if let (scheduleID, occurrenceAt) = occurrence,
+                   let existing = try existingOccurrence(scheduleID, at: occurrenceAt, db) {
+                    results.append(InsertResult(id: existing, created: false))
+                    continue
                 }
-                results.append(InsertResult(id: run.id, created: true))
+                if let key = run.idempotencyKey, let existing = try claimKey(key, of: run.task, now: now, db) {
+                    results.append(InsertResult(id: existing, created: false))
+                    continue
+                }
+                try insert([run], now: now, db)
+            } else {
+                pending.append(run)
             }
-            try Self.insert(pending, now: now, db)
-            return results
+            results.append(InsertResult(id: run.id, created: true))
         }
+        try insert(pending, now: now, db)
+        return results
+    }
+
+    private static let findOccurrenceSQL = "SELECT id FROM runs WHERE schedule_id = ? AND occurrence_at = ?"
+
+    /// The run of a schedule occurrence, through the `runs_occurrence` index, or `nil`.
+    private static func existingOccurrence(_ scheduleID: String, at occurrenceAt: Date, _ db: Database) throws -> RunID? {
+        try String.fetchOne(db.cachedStatement(sql: findOccurrenceSQL), arguments: [scheduleID, ColumnCoding.time(occurrenceAt)])
+            .map { RunID($0) }
     }
 
     /// Runs per multi-row `INSERT`: one statement writes this many rows, which saves SQLite

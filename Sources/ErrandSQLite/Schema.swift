@@ -14,21 +14,31 @@ enum Schema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
     /// Applies every migration not applied yet.
     ///
     /// Several processes may open a new file at once. GRDB reads which migrations are applied
-    /// before it opens the migration's immediate transaction, so two of them may both decide to
-    /// run `v1`; the second one then fails (its tables exist) and rolls back. That failure is only
-    /// real when the migrations are still incomplete afterwards.
+    /// before it opens a migration's immediate transaction, so two of them may both decide to
+    /// run the same migration; the second one then fails (its tables exist) and rolls back. That
+    /// failure is only real when the migrations are still incomplete afterwards: then the
+    /// migrator tries again (it reads the applied migrations anew, so it goes on with the next
+    /// one), up to one try per migration.
     static func migrate(_ writer: some DatabaseWriter) throws {
         let migrator = migrator
-        do {
-            try migrator.migrate(writer)
-        } catch {
-            guard try writer.read({ try migrator.hasCompletedMigrations($0) }) else { throw error }
+        let tries = migrator.migrations.count + 1
+        for attempt in 1...tries {
+            do {
+                try migrator.migrate(writer)
+                return
+            } catch {
+                if try writer.read({ try migrator.hasCompletedMigrations($0) }) { return }
+                if attempt == tries { throw error }
+            }
         }
     }
 
@@ -113,5 +123,45 @@ enum Schema {
             concurrency INTEGER,
             paused INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
+        """
+}
+
+extension Schema {
+    /// Version 2: schedules, and at most one run per schedule occurrence.
+    static let v2 = """
+        CREATE TABLE schedules (
+            id TEXT NOT NULL PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            external_id TEXT,
+            task TEXT NOT NULL,
+            expression TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            anchor_at REAL,
+            payload BLOB NOT NULL,
+            catch_up TEXT NOT NULL,
+            overlap TEXT NOT NULL,
+            paused INTEGER NOT NULL DEFAULT 0,
+            next_fire_at REAL,
+            last_occurrence_at REAL,
+            last_run_id TEXT,
+            buffered_occurrence_at REAL,
+            declared INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Due schedules and the scheduler's next wake-up, in fire-time order.
+        CREATE INDEX schedules_due ON schedules (next_fire_at) WHERE paused = 0 AND next_fire_at IS NOT NULL;
+        -- Schedules holding a buffered occurrence (overlap bufferOne).
+        CREATE INDEX schedules_buffered ON schedules (buffered_occurrence_at)
+            WHERE paused = 0 AND buffered_occurrence_at IS NOT NULL;
+        -- Listing by external id (one schedule per user) and by task.
+        CREATE INDEX schedules_external ON schedules (external_id) WHERE external_id IS NOT NULL;
+        CREATE INDEX schedules_task ON schedules (task);
+
+        -- Exactly once: one run per (schedule, occurrence), however many schedulers fire.
+        CREATE UNIQUE INDEX runs_occurrence ON runs (schedule_id, occurrence_at)
+            WHERE schedule_id IS NOT NULL AND occurrence_at IS NOT NULL;
         """
 }

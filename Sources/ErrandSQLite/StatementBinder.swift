@@ -2,13 +2,24 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// Binds values straight to a prepared statement and steps it, for the hottest statements.
+/// Binds values straight to a prepared statement and steps it, for the hottest statements; rows
+/// are read with ``ColumnReader``.
 ///
 /// GRDB's `StatementArguments` boxes every value in an existential and validates the arguments
-/// on every execution, which costs more than SQLite's own work for a wide row. This binder
-/// writes through the SQLite C API instead. It must only be used on the writer connection, inside
-/// a GRDB transaction, with a statement prepared by that connection (`db.cachedStatement`) that
-/// does not begin or end a transaction — so GRDB's own bookkeeping has nothing to miss.
+/// on every execution, and its `Row` builds a column-name dictionary for every row, which together
+/// cost more than SQLite's own work for a wide row. This binder binds, steps and reads through the
+/// SQLite C API instead.
+///
+/// When it is safe: inside a GRDB database access (`db` is the connection the closure was given),
+/// with a statement prepared by that same connection (`db.cachedStatement`), inside a transaction
+/// GRDB opened (the writer's `write`, or a reader's `read` for a `SELECT`), for a statement that
+/// does not begin or end a transaction or savepoint and does not change the schema. GRDB's own
+/// bookkeeping then has nothing to miss. What it skips is GRDB's per-statement hooks: the check for
+/// an aborted transaction or a cancelled access (a failing statement here throws its own error,
+/// which rolls back the caller's savepoint or transaction), the recording of the region a
+/// statement reads for `ValueObservation`, and the per-row change events of transaction observers
+/// that observe changes. The store has no such observers; an observer that only watches commits,
+/// like the tests' `CommitCounter`, still sees every commit.
 struct StatementBinder {
     private let statement: SQLiteStatement
     private let connection: SQLiteConnection?
@@ -50,6 +61,8 @@ struct StatementBinder {
 
     mutating func bind(_ value: Date?) { bind(value.map(ColumnCoding.time)) }
 
+    mutating func bind(_ value: Bool) { bind(Int64(value ? 1 : 0)) }
+
     mutating func bind(_ value: Data?) {
         if let value {
             value.withUnsafeBytes { bytes in
@@ -67,10 +80,46 @@ struct StatementBinder {
     func execute() throws {
         let code = sqlite3_step(statement)
         defer { sqlite3_reset(statement) }
-        guard code == SQLITE_DONE else {
-            let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
-            let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
-            throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: String(cString: sqlite3_sql(statement)))
+        guard code == SQLITE_DONE else { throw error(code) }
+    }
+
+    /// Runs the statement to completion, handing each row it returns to `body` (see
+    /// ``ColumnReader`` for how long a row stays valid), then resets it.
+    func forEachRow(_ body: (ColumnReader) throws -> Void) throws {
+        try readRows { row in
+            try body(row)
+            return true
         }
+    }
+
+    /// Steps the statement, handing each row to `body` until it returns `false` or the rows end,
+    /// then resets it. Only for a `SELECT`: stopping early would leave the rest of a data-changing
+    /// statement's work undone.
+    func readRows(_ body: (ColumnReader) throws -> Bool) throws {
+        defer { sqlite3_reset(statement) }
+        let reader = ColumnReader(statement: statement)
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code) }
+            if try !body(reader) { return }
+        }
+    }
+
+    /// The first row the statement returns, read by `body`, or `nil` when it returns none; the
+    /// statement then runs to completion (an `UPDATE … RETURNING` has done all its writes with the
+    /// first step anyway) and is reset.
+    func firstRow<T>(_ body: (ColumnReader) throws -> T) throws -> T? {
+        var first: T?
+        try forEachRow { row in
+            if first == nil { first = try body(row) }
+        }
+        return first
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
+        return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: String(cString: sqlite3_sql(statement)))
     }
 }

@@ -29,6 +29,8 @@ public final class TestErrand: Sendable {
     public let workerConfiguration: WorkerConfiguration
     /// The maintenance settings.
     public let maintenanceConfiguration: MaintenanceConfiguration
+    /// The scheduler's settings; `nil` runs no scheduler.
+    public let schedulerConfiguration: SchedulerConfiguration?
     private let running = Mutex<Task<Void, Never>?>(nil)
     private let eventCount = EventCounter()
 
@@ -37,7 +39,8 @@ public final class TestErrand: Sendable {
         store: any RunStore = MemoryRunStore(), clock: VirtualClock = VirtualClock(),
         configuration: Errand.Configuration = Errand.Configuration(),
         worker: WorkerConfiguration = WorkerConfiguration(id: "test-worker", pollInterval: .seconds(3600)),
-        maintenance: MaintenanceConfiguration = MaintenanceConfiguration(rescueInterval: .seconds(60), expiryInterval: .seconds(60), pruneInterval: .seconds(3600))
+        maintenance: MaintenanceConfiguration = MaintenanceConfiguration(rescueInterval: .seconds(60), expiryInterval: .seconds(60), pruneInterval: .seconds(3600)),
+        scheduler: SchedulerConfiguration? = nil
     ) {
         self.clock = clock
         self.store = store
@@ -46,18 +49,32 @@ public final class TestErrand: Sendable {
         self.errand = Errand(store: store, clock: clock, configuration: configuration)
         self.workerConfiguration = worker
         self.maintenanceConfiguration = maintenance
+        self.schedulerConfiguration = scheduler
     }
 
-    /// Starts the worker and the maintenance service in the background.
+    /// Starts the worker, the maintenance service and (when configured) the scheduler in the
+    /// background. For schedules, give a ``SchedulerConfiguration`` with a long poll interval
+    /// (time only moves when the test moves it), for example
+    /// `SchedulerConfiguration(pollInterval: .seconds(3600))`.
     public func start() async throws {
         let worker = errand.worker(workerConfiguration)
         let maintenance = errand.maintenance(maintenanceConfiguration)
+        let scheduler = schedulerConfiguration.map { errand.scheduler($0) }
         let events = errand.events()
         let counter = eventCount
-        let task = Task { [worker, maintenance, events] in
+        let task = Task { [worker, maintenance, scheduler, events] in
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await worker.run() }
                 group.addTask { try? await maintenance.run() }
+                if let scheduler {
+                    group.addTask {
+                        do {
+                            try await scheduler.run()
+                        } catch {
+                            FileHandle.standardError.write(Data("TestErrand: the scheduler stopped: \(error)\n".utf8))
+                        }
+                    }
+                }
                 group.addTask { for await _ in events { counter.increment() } }
             }
         }

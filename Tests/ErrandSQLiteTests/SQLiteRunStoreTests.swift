@@ -17,4 +17,15 @@ struct SQLiteRunStoreTests {
             return try SQLiteRunStore(path: path)
         }
     }
+
+    @Test(arguments: ScheduleStoreConformance.allCases)
+    func scheduleConformance(_ check: ScheduleStoreConformance) async throws {
+        let paths = Mutex<[String]>([])
+        defer { paths.withLock { $0.forEach(removeDatabase(at:)) } }
+        try await check.run {
+            let path = temporaryPath()
+            paths.withLock { $0.append(path) }
+            return try SQLiteRunStore(path: path)
+        }
+    }
 }

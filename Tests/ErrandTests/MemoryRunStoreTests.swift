@@ -7,4 +7,9 @@ import Testing
     func conformance(_ check: RunStoreConformance) async throws {
         try await check.run { MemoryRunStore() }
     }
+
+    @Test(arguments: ScheduleStoreConformance.allCases)
+    func scheduleConformance(_ check: ScheduleStoreConformance) async throws {
+        try await check.run { MemoryRunStore() }
+    }
 }

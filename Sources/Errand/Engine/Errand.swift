@@ -25,6 +25,8 @@ public final class Errand: Sendable {
     let bus = RunEventBus()
     let localWorkers = Mutex<[WeakWorker]>([])
     let metrics = ErrandMetrics()
+    /// Declared schedules and this process's schedulers (see `Errand+Schedules.swift`).
+    let scheduling = ScheduleRegistry()
 
     /// Creates an engine on a store.
     public init(store: any RunStore, clock: any WallClock = SystemClock(), configuration: Configuration = Configuration()) {

@@ -4,7 +4,7 @@ import Synchronization
 /// A ``RunStore`` that keeps everything in memory: the reference implementation, used by the
 /// engine's unit tests and by `ErrandTesting`. Nothing survives the process.
 public final class MemoryRunStore: RunStore {
-    private struct State {
+    struct State {
         var runs: [RunID: RunRecord] = [:]
         var order: [RunID] = []
         var sequence: Int64 = 0
@@ -12,38 +12,62 @@ public final class MemoryRunStore: RunStore {
         var idempotency: [IdempotencyKey: RunID] = [:]
         var queues: [String: QueueConfig] = [:]
         var paused: Set<String> = []
+        /// (schedule, occurrence) → run: at most one run per occurrence.
+        var occurrences: [OccurrenceKey: RunID] = [:]
+        /// Schedules by id (see `MemoryRunStore+Schedules.swift`).
+        var schedules: [String: Schedule] = [:]
+        /// Schedule key → schedule id.
+        var scheduleKeys: [String: String] = [:]
     }
 
-    private struct IdempotencyKey: Hashable {
+    struct IdempotencyKey: Hashable {
         var task: String
         var key: String
     }
 
-    private let state = Mutex(State())
+    struct OccurrenceKey: Hashable {
+        var scheduleID: String
+        var occurrenceAt: Date
+    }
+
+    let state = Mutex(State())
 
     /// Creates an empty store.
     public init() {}
 
     public func insertRuns(_ runs: [NewRun], now: Date) async throws -> [InsertResult] {
-        state.withLock { state in
-            runs.map { run in
-                if let key = run.idempotencyKey {
-                    let index = IdempotencyKey(task: run.task, key: key)
-                    if let existingID = state.idempotency[index], let existing = state.runs[existingID] {
-                        if let expiry = existing.idempotencyExpiresAt, expiry <= now {
-                            state.runs[existingID]?.idempotencyKey = nil
-                            state.idempotency[index] = nil
-                        } else {
-                            return InsertResult(id: existingID, created: false)
-                        }
-                    }
-                    state.idempotency[index] = run.id
+        state.withLock { state in Self.insert(runs, now: now, into: &state) }
+    }
+
+    /// Inserts runs into the state: the body of ``insertRuns(_:now:)``, shared with
+    /// ``fireSchedule(_:)``. A run for a (schedule, occurrence) that already has one is skipped.
+    static func insert(_ runs: [NewRun], now: Date, into state: inout State) -> [InsertResult] {
+        runs.map { run in
+            var occurrence: OccurrenceKey?
+            if let scheduleID = run.scheduleID, let occurrenceAt = run.occurrenceAt {
+                let key = OccurrenceKey(scheduleID: scheduleID, occurrenceAt: occurrenceAt)
+                if let existing = state.occurrences[key], state.runs[existing] != nil {
+                    return InsertResult(id: existing, created: false)
                 }
-                state.sequence += 1
-                state.runs[run.id] = run.record(sequence: state.sequence, now: now)
-                state.order.append(run.id)
-                return InsertResult(id: run.id, created: true)
+                occurrence = key
             }
+            if let key = run.idempotencyKey {
+                let index = IdempotencyKey(task: run.task, key: key)
+                if let existingID = state.idempotency[index], let existing = state.runs[existingID] {
+                    if let expiry = existing.idempotencyExpiresAt, expiry <= now {
+                        state.runs[existingID]?.idempotencyKey = nil
+                        state.idempotency[index] = nil
+                    } else {
+                        return InsertResult(id: existingID, created: false)
+                    }
+                }
+                state.idempotency[index] = run.id
+            }
+            if let occurrence { state.occurrences[occurrence] = run.id }
+            state.sequence += 1
+            state.runs[run.id] = run.record(sequence: state.sequence, now: now)
+            state.order.append(run.id)
+            return InsertResult(id: run.id, created: true)
         }
     }
 
@@ -130,16 +154,7 @@ public final class MemoryRunStore: RunStore {
     public func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?] {
         state.withLock { state in
             completions.map { completion in
-                guard var run = state.runs[completion.runID],
-                      run.status == .executing,
-                      run.attemptCount == completion.attempt
-                else { return nil }
-                switch completion.guard {
-                case .worker(let worker):
-                    guard run.workerID == worker else { return nil }
-                case .leaseExpired(let before):
-                    guard let lease = run.leaseExpiresAt, lease < before else { return nil }
-                }
+                guard var run = state.runs[completion.runID], completion.applies(to: run) else { return nil }
                 run.apply(completion)
                 state.runs[run.id] = run
                 return run
@@ -236,6 +251,10 @@ public final class MemoryRunStore: RunStore {
                 else { continue }
                 deleted.insert(id)
                 state.runs[id] = nil
+                if let scheduleID = run.scheduleID, let occurrenceAt = run.occurrenceAt {
+                    let key = OccurrenceKey(scheduleID: scheduleID, occurrenceAt: occurrenceAt)
+                    if state.occurrences[key] == id { state.occurrences[key] = nil }
+                }
                 if let key = run.idempotencyKey {
                     let index = IdempotencyKey(task: run.task, key: key)
                     if state.idempotency[index] == id { state.idempotency[index] = nil }

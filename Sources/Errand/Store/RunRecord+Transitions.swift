@@ -1,5 +1,21 @@
 import Foundation
 
+extension AttemptCompletion {
+    /// Whether the completion still applies to `run`: the run executes the same attempt and the
+    /// guard holds (the same worker, or a lease that expired). Every store checks this in
+    /// ``RunStore/completeAttempts(_:)``.
+    public func applies(to run: RunRecord) -> Bool {
+        guard run.status == .executing, run.attemptCount == attempt else { return false }
+        switch self.guard {
+        case .worker(let worker):
+            return run.workerID == worker
+        case .leaseExpired(let before):
+            guard let lease = run.leaseExpiresAt else { return false }
+            return lease < before
+        }
+    }
+}
+
 extension RunRecord {
     /// Applies an attempt's outcome: the shared state transition every store performs in
     /// ``RunStore/completeAttempts(_:)`` (stores that write columns directly must match it).

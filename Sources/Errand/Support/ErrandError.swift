@@ -21,6 +21,10 @@ public struct ErrandError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let runNotFound = Code(rawValue: "run_not_found")
         /// The operation does not apply to the run in its current status.
         public static let invalidState = Code(rawValue: "invalid_state")
+        /// No schedule has that id.
+        public static let scheduleNotFound = Code(rawValue: "schedule_not_found")
+        /// The store (or another part) does not support the operation.
+        public static let unsupported = Code(rawValue: "unsupported")
     }
 
     /// The kind of error.
@@ -62,6 +66,11 @@ public struct ErrandError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No run has that id.
     public static func runNotFound(_ id: RunID) -> ErrandError {
         ErrandError(code: .runNotFound, message: "no run with id \(quote(id.rawValue))", field: "id")
+    }
+
+    /// No schedule has that id.
+    public static func scheduleNotFound(_ id: String) -> ErrandError {
+        ErrandError(code: .scheduleNotFound, message: "no schedule with id \(quote(id))", field: "id")
     }
 
     static func quote(_ value: String) -> String {

@@ -16,11 +16,11 @@ struct BenchCommand: AsyncParsableCommand {
             Phases: enqueue_single, enqueue_batch, drain, latency (as defined by the peer harness), \
             e2e (trigger, claim, execute and complete concurrently, all durable), claim_delayed \
             (claim cost with --delayed delayed runs stored, against an empty table), cron (next-time \
-            computations). Figures: `name: value unit`; lines starting with # are notes.
+            computations), schedule (from a schedule occurrence's time to its run's handler start). Figures: `name: value unit`; lines starting with # are notes.
             """
     )
 
-    static let allPhases = ["enqueue_single", "enqueue_batch", "drain", "latency", "e2e", "claim_delayed", "cron"]
+    static let allPhases = ["enqueue_single", "enqueue_batch", "drain", "latency", "e2e", "claim_delayed", "cron", "schedule"]
     static let peerPhases = ["enqueue_single", "enqueue_batch", "drain", "latency"]
 
     @Option(help: "Comma list of phases (default: the peer harness's four plus e2e, claim_delayed and cron).")

@@ -19,6 +19,7 @@ struct BenchPhaseCommand: AsyncParsableCommand {
         case "drain": figures = try await runner.drain()
         case "e2e": figures = try await runner.endToEnd()
         case "claim_delayed": figures = try await runner.claimWithDelayedRuns()
+        case "schedule": figures = try await ScheduleBenchmark.run(settings: settings)
         case "cron": figures = Self.cronFigures()
         case "latency-worker": figures = try await runner.latencyWorker()
         case "latency-producer": figures = try await runner.latencyProducer()

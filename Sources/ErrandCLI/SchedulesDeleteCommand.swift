@@ -1,0 +1,30 @@
+import ArgumentParser
+import Errand
+
+/// `errand schedules delete`: deletes a schedule, keeping its runs.
+struct SchedulesDeleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete",
+        abstract: "Delete a schedule (its runs are kept).",
+        discussion: "A declared schedule comes back when its app's scheduler next starts, unless its declaration is removed from the code."
+    )
+
+    @Argument(help: "The schedule's id or key.")
+    var id: String
+
+    @Flag(help: "Print the schedule as JSON after the call.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let errand = CLIEngine.remote(store: try database.openStore(create: false))
+        let found = try await SchedulesCommand.find(id, in: errand)
+        let schedule = try await errand.deleteSchedule(found.id)
+        if json {
+            print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
+        } else {
+            print(ScheduleView.summary(schedule, action: "deleted"))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Errand
+
+/// `errand schedules pause`: pauses a schedule until it is resumed.
+struct SchedulesPauseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause",
+        abstract: "Pause a schedule: it fires nothing until resumed.",
+        discussion: "A buffered occurrence is dropped. Pausing a paused schedule changes nothing."
+    )
+
+    @Argument(help: "The schedule's id or key.")
+    var id: String
+
+    @Flag(help: "Print the schedule as JSON after the call.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let errand = CLIEngine.remote(store: try database.openStore(create: false))
+        let found = try await SchedulesCommand.find(id, in: errand)
+        let schedule = try await errand.pauseSchedule(found.id)
+        if json {
+            print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
+        } else {
+            print(ScheduleView.summary(schedule, action: "paused"))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Errand
+
+/// `errand schedules resume`: resumes a paused schedule from now.
+struct SchedulesResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Resume a paused schedule from now.",
+        discussion: "Its next fire time becomes the first occurrence after now: occurrences that came while it was paused do not run. Resuming an active schedule changes nothing."
+    )
+
+    @Argument(help: "The schedule's id or key.")
+    var id: String
+
+    @Flag(help: "Print the schedule as JSON after the call.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let errand = CLIEngine.remote(store: try database.openStore(create: false))
+        let found = try await SchedulesCommand.find(id, in: errand)
+        let schedule = try await errand.resumeSchedule(found.id)
+        if json {
+            print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
+        } else {
+            print(ScheduleView.summary(schedule, action: "resumed"))
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Errand
+import Foundation
+import GRDB
+
+/// The statements of ``SQLiteRunStore/completeAttempts(_:)``.
+///
+/// Each completion reads its run (and, when it applies, the run's attempts) and applies
+/// ``RunRecord/apply(_:)`` in memory, in order; the changed runs and attempts are then written
+/// together, up to ``rowsPerStatement`` rows per `UPDATE … FROM (VALUES …)`, each with only the
+/// columns `apply` changes. SQLite runs the per-statement work (such as building the status list
+/// of the `runs_finished` partial index) once per statement rather than once per run, and a run
+/// is never written whole.
+///
+/// A run completed twice in one call (which only happens when the first completion leaves it
+/// `executing`) is read back from the pending changes, never from the stale row, so completions
+/// apply exactly one after another as in ``MemoryRunStore``; each row is written once, with its
+/// final values.
+enum CompletionStatements {
+    /// Rows per `UPDATE … FROM (VALUES …)`.
+    static let rowsPerStatement = 32
+
+    /// The `runs` columns ``RunRecord/apply(_:)`` changes, after `sequence`, in `VALUES` order.
+    private static let runColumns = [
+        "status", "updated_at", "worker_id", "lease_expires_at", "execution_nanoseconds", "error_type", "error_name",
+        "error_message", "error_stack", "completed_at", "failed_at", "canceled_at", "scheduled_at", "result", "result_note",
+    ]
+
+    /// The `attempts` columns an attempt's end changes, after `run_id` and `number`.
+    private static let attemptColumns = ["ended_at", "outcome", "error_type", "error_name", "error_message", "error_stack"]
+
+    private static func values(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+
+    /// `UPDATE runs … FROM (VALUES …)` for 0 … ``rowsPerStatement`` rows (index 0 unused).
+    private static let updateRunsSQL: [String] = (0...rowsPerStatement).map { rows in
+        let assignments = runColumns.enumerated().map { "\($1) = v.column\($0 + 2)" }.joined(separator: ", ")
+        return """
+            UPDATE runs SET \(assignments)
+            FROM (VALUES \(values(rows: rows, columns: runColumns.count + 1))) AS v WHERE runs.sequence = v.column1
+            """
+    }
+
+    /// `UPDATE attempts … FROM (VALUES …)` for 0 … ``rowsPerStatement`` rows (index 0 unused).
+    private static let updateAttemptsSQL: [String] = (0...rowsPerStatement).map { rows in
+        let assignments = attemptColumns.enumerated().map { "\($1) = v.column\($0 + 3)" }.joined(separator: ", ")
+        return """
+            UPDATE attempts SET \(assignments)
+            FROM (VALUES \(values(rows: rows, columns: attemptColumns.count + 2))) AS v
+            WHERE attempts.run_id = v.column1 AND attempts.number = v.column2
+            """
+    }
+
+    private static let selectByIDSQL = "SELECT \(RunColumns.selection) FROM runs WHERE id = ?"
+
+    /// Applies the completions in order and writes them; returns, for each, the updated run with
+    /// its attempts, or `nil` when it did not apply.
+    static func complete(_ completions: [AttemptCompletion], _ db: Database) throws -> [RunRecord?] {
+        var pending: [Int64: RunRecord] = [:]  // changed runs by sequence, final state
+        var changedRuns: [Int64] = []  // in the order first changed
+        var endedAttempts: [AttemptKey] = []
+        var repeated = false  // whether a run was completed twice
+        var results: [RunRecord?] = []
+        results.reserveCapacity(completions.count)
+        let select = try db.cachedStatement(sql: selectByIDSQL)
+        let selectAttempts = try db.cachedStatement(sql: AttemptColumns.selectSQL)
+        for completion in completions {
+            var binder = StatementBinder(select, db)
+            binder.bind(completion.runID.rawValue)
+            guard let stored = try binder.firstRow(RunColumns.record) else {
+                results.append(nil)
+                continue
+            }
+            let changed = pending[stored.sequence]
+            var run = changed ?? stored
+            guard completion.applies(to: run) else {
+                results.append(nil)
+                continue
+            }
+            if changed == nil {
+                run.attempts = try AttemptColumns.attempts(of: run.id, db, statement: selectAttempts)
+                changedRuns.append(run.sequence)
+            } else {
+                repeated = true
+            }
+            run.apply(completion)
+            pending[run.sequence] = run
+            endedAttempts.append(AttemptKey(sequence: run.sequence, number: completion.attempt))
+            results.append(run)
+        }
+        try writeRuns(changedRuns.map { pending[$0]! }, db)
+        try writeAttempts(repeated ? unique(endedAttempts) : endedAttempts, of: pending, db)
+        return results
+    }
+
+    /// An attempt of a run being completed.
+    private struct AttemptKey: Hashable {
+        var sequence: Int64
+        var number: Int
+    }
+
+    private static func unique(_ keys: [AttemptKey]) -> [AttemptKey] {
+        var seen = Set<AttemptKey>()
+        return keys.filter { seen.insert($0).inserted }
+    }
+
+    /// Writes the columns `apply` changes of each run.
+    private static func writeRuns(_ runs: [RunRecord], _ db: Database) throws {
+        var start = 0
+        while start < runs.count {
+            let chunk = runs[start ..< min(start + rowsPerStatement, runs.count)]
+            var binder = StatementBinder(try db.cachedStatement(sql: updateRunsSQL[chunk.count]), db)
+            for run in chunk {
+                binder.bind(run.sequence)
+                binder.bind(run.status.rawValue)
+                binder.bind(run.updatedAt)
+                binder.bind(run.workerID)
+                binder.bind(run.leaseExpiresAt)
+                binder.bind(ColumnCoding.nanoseconds(run.executionTime))
+                binder.bind(run.error?.type)
+                binder.bind(run.error?.name)
+                binder.bind(run.error?.message)
+                binder.bind(run.error?.stack)
+                binder.bind(run.completedAt)
+                binder.bind(run.failedAt)
+                binder.bind(run.canceledAt)
+                binder.bind(run.scheduledAt)
+                binder.bind(run.result)
+                binder.bind(run.resultNote)
+            }
+            try binder.execute()
+            start += chunk.count
+        }
+    }
+
+    /// Writes how each ended attempt ended, from its run's final state (`ended` holds each attempt
+    /// once; an attempt the run does not have is not written, as an `UPDATE` would match no row).
+    private static func writeAttempts(_ ended: [AttemptKey], of runs: [Int64: RunRecord], _ db: Database) throws {
+        var rows: [(runID: String, attempt: AttemptRecord)] = []
+        rows.reserveCapacity(ended.count)
+        for key in ended {
+            guard let run = runs[key.sequence], let attempt = run.attempts.last(where: { $0.number == key.number }) else { continue }
+            rows.append((run.id.rawValue, attempt))
+        }
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start ..< min(start + rowsPerStatement, rows.count)]
+            var binder = StatementBinder(try db.cachedStatement(sql: updateAttemptsSQL[chunk.count]), db)
+            for (runID, attempt) in chunk {
+                binder.bind(runID)
+                binder.bind(attempt.number)
+                binder.bind(attempt.endedAt)
+                binder.bind(attempt.outcome?.rawValue)
+                binder.bind(attempt.error?.type)
+                binder.bind(attempt.error?.name)
+                binder.bind(attempt.error?.message)
+                binder.bind(attempt.error?.stack)
+            }
+            try binder.execute()
+            start += chunk.count
+        }
+    }
+}

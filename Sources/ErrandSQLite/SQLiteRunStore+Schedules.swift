@@ -1,0 +1,120 @@
+import Errand
+import Foundation
+import GRDB
+
+/// Schedules CRUD; firing is in `SQLiteRunStore+ScheduleFiring.swift`.
+extension SQLiteRunStore: ScheduleStore {
+    private static let pauseSQL = "UPDATE schedules SET paused = 1, buffered_occurrence_at = NULL, updated_at = ? WHERE id = ?"
+    private static let resumeSQL = "UPDATE schedules SET paused = 0, next_fire_at = ?, updated_at = ? WHERE id = ?"
+    private static let deleteSQL = "DELETE FROM schedules WHERE id = ?"
+    private static let declaredSQL = "SELECT \(ScheduleColumns.selection) FROM schedules WHERE declared = 1 ORDER BY id"
+
+    /// Stores schedules by key in one savepoint of a group commit; see
+    /// ``ScheduleStore/upsertSchedules(_:onConflict:now:)``.
+    public func upsertSchedules(_ schedules: [Schedule], onConflict: ScheduleConflict, now: Date) async throws -> [ScheduleUpsertResult] {
+        if schedules.isEmpty { return [] }
+        return try await write { db in
+            try schedules.map { schedule in
+                guard var existing = try ScheduleColumns.fetch(key: schedule.key, db) else {
+                    try ScheduleColumns.insert(schedule, db)
+                    return ScheduleUpsertResult(schedule: schedule, outcome: .created)
+                }
+                guard onConflict == .updateDefinition, !existing.hasSameDefinition(as: schedule) else {
+                    return ScheduleUpsertResult(schedule: existing, outcome: .unchanged)
+                }
+                if !existing.hasSameTiming(as: schedule) { existing.nextFireAt = schedule.nextFireAt }
+                existing.task = schedule.task
+                existing.expression = schedule.expression
+                existing.kind = schedule.kind
+                existing.timeZone = schedule.timeZone
+                existing.anchor = schedule.anchor
+                existing.payload = schedule.payload
+                existing.catchUp = schedule.catchUp
+                existing.overlap = schedule.overlap
+                existing.externalID = schedule.externalID
+                existing.declared = schedule.declared
+                existing.updatedAt = now
+                try ScheduleColumns.update(existing, db)
+                return ScheduleUpsertResult(schedule: existing, outcome: .updated)
+            }
+        }
+    }
+
+    /// The schedule with an id, read from a reader connection.
+    public func schedule(id: String) async throws -> Schedule? {
+        try await read { db in try ScheduleColumns.fetch(id: id, db) }
+    }
+
+    /// The schedule with a key, read from a reader connection.
+    public func schedule(key: String) async throws -> Schedule? {
+        try await read { db in try ScheduleColumns.fetch(key: key, db) }
+    }
+
+    /// Schedules matching the query, by id; see ``ScheduleStore/listSchedules(_:)``.
+    public func listSchedules(_ query: ScheduleQuery) async throws -> [Schedule] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let after = query.after {
+            conditions.append("id > ?")
+            arguments.append(after)
+        }
+        if let task = query.task {
+            conditions.append("task = ?")
+            arguments.append(task)
+        }
+        if let externalID = query.externalID {
+            conditions.append("external_id = ?")
+            arguments.append(externalID)
+        }
+        if let declared = query.declared {
+            conditions.append("declared = ?")
+            arguments.append(declared)
+        }
+        if let paused = query.paused {
+            conditions.append("paused = ?")
+            arguments.append(paused)
+        }
+        arguments.append(max(1, min(query.limit, 1000)))
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT \(ScheduleColumns.selection) FROM schedules \(filter) ORDER BY id LIMIT ?"
+        let queryArguments = StatementArguments(arguments)
+        return try await read { db in try ScheduleColumns.records(db.cachedStatement(sql: sql), arguments: queryArguments) }
+    }
+
+    /// Pauses or resumes a schedule in one savepoint of a group commit; see
+    /// ``ScheduleStore/setSchedulePaused(id:paused:nextFireAt:now:)``.
+    public func setSchedulePaused(id: String, paused: Bool, nextFireAt: Date?, now: Date) async throws -> Schedule? {
+        try await write { db in
+            guard let schedule = try ScheduleColumns.fetch(id: id, db) else { return nil }
+            guard schedule.paused != paused else { return schedule }
+            if paused {
+                try db.cachedStatement(sql: Self.pauseSQL).execute(arguments: [ColumnCoding.time(now), id])
+            } else {
+                try db.cachedStatement(sql: Self.resumeSQL)
+                    .execute(arguments: [nextFireAt.map(ColumnCoding.time), ColumnCoding.time(now), id])
+            }
+            return try ScheduleColumns.fetch(id: id, db)
+        }
+    }
+
+    /// Deletes a schedule in one savepoint of a group commit (its runs are kept).
+    public func deleteSchedule(id: String) async throws -> Schedule? {
+        try await write { db in
+            guard let schedule = try ScheduleColumns.fetch(id: id, db) else { return nil }
+            try db.cachedStatement(sql: Self.deleteSQL).execute(arguments: [id])
+            return schedule
+        }
+    }
+
+    /// Deletes declared schedules whose keys are not listed, in one savepoint of a group commit;
+    /// see ``ScheduleStore/deleteDeclaredSchedules(except:)``.
+    public func deleteDeclaredSchedules(except keys: Set<String>) async throws -> [Schedule] {
+        try await write { db in
+            let victims = try ScheduleColumns.records(db.cachedStatement(sql: Self.declaredSQL), arguments: [])
+                .filter { !keys.contains($0.key) }
+            let delete = try db.cachedStatement(sql: Self.deleteSQL)
+            for victim in victims { try delete.execute(arguments: [victim.id]) }
+            return victims
+        }
+    }
+}
