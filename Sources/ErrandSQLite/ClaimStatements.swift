@@ -92,8 +92,8 @@ enum ClaimStatements {
     static let rowsPerStatement = 32
     private static let sequenceList = Array(repeating: "?", count: rowsPerStatement).joined(separator: ", ")
     static let selectChunkSQL = "SELECT \(RunColumns.selection) FROM runs WHERE sequence IN (\(sequenceList))"
-    /// Makes runs `executing`: one statement for many rows, so SQLite's per-statement work (such as
-    /// building the status list of the `runs_finished` partial index) is shared by them.
+    /// Makes runs `executing`: one statement for many rows, so SQLite's per-statement work is
+    /// shared by them.
     static let startChunkSQL = """
         UPDATE runs SET status = 'executing', attempt_count = attempt_count + 1, worker_id = ?, lease_expires_at = ?,
             submitted_at = coalesce(submitted_at, ?), updated_at = ?, cancel_requested_at = NULL

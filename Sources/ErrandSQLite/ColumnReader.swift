@@ -8,9 +8,9 @@ import GRDBSQLite
 /// GRDB's `Row` builds a lowercased column-name dictionary for every row and decodes each value
 /// through generic existential code, which costs more than SQLite's own work for a wide row read
 /// on the writer's hot path. A reader is only valid for the row it was made for (until the next
-/// `sqlite3_step` or `sqlite3_reset` of its statement), and it inherits the conditions of
-/// ``StatementBinder``: the writer connection, inside a GRDB transaction, a statement prepared by
-/// that connection. Text and blobs are copied out, so values outlive the row.
+/// `sqlite3_step` or `sqlite3_reset` of its statement), and it is only safe where
+/// ``StatementBinder`` is (a statement prepared by the connection of the current GRDB access,
+/// inside a transaction GRDB opened). Text and blobs are copied out, so values outlive the row.
 ///
 /// Values are read as the columns store them (see ``ColumnCoding``): a `NULL` read as a non-optional
 /// number is 0, as text the empty string; the schema's `NOT NULL` constraints rule these out.
@@ -28,14 +28,6 @@ struct ColumnReader {
 
     func int(_ index: Int32) -> Int {
         Int(sqlite3_column_int64(statement, index))
-    }
-
-    func optionalInt(_ index: Int32) -> Int? {
-        isNull(index) ? nil : int(index)
-    }
-
-    func bool(_ index: Int32) -> Bool {
-        sqlite3_column_int64(statement, index) != 0
     }
 
     func double(_ index: Int32) -> Double {

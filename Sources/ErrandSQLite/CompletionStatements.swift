@@ -7,9 +7,10 @@ import GRDB
 /// Each completion reads its run (and, when it applies, the run's attempts) and applies
 /// ``RunRecord/apply(_:)`` in memory, in order; the changed runs and attempts are then written
 /// together, up to ``rowsPerStatement`` rows per `UPDATE … FROM (VALUES …)`, each with only the
-/// columns `apply` changes. SQLite runs the per-statement work (such as building the status list
-/// of the `runs_finished` partial index) once per statement rather than once per run, and a run
-/// is never written whole.
+/// columns `apply` changes: SQLite does its per-statement work once per statement rather than once
+/// per run, and a run is never written whole. Rows are read with ``ColumnReader``, not GRDB rows,
+/// and no statement uses `RETURNING` (SQLite gathers returned rows in a temporary b-tree, which
+/// costs more than reading the row).
 ///
 /// A run completed twice in one call (which only happens when the first completion leaves it
 /// `executing`) is read back from the pending changes, never from the stale row, so completions
@@ -57,12 +58,15 @@ enum CompletionStatements {
     /// Applies the completions in order and writes them; returns, for each, the updated run with
     /// its attempts, or `nil` when it did not apply.
     static func complete(_ completions: [AttemptCompletion], _ db: Database) throws -> [RunRecord?] {
-        var pending: [Int64: RunRecord] = [:]  // changed runs by sequence, final state
+        var results: [RunRecord?] = []
+        var latest: [Int64: Int] = [:]  // sequence → index in `results` of the run's latest state
         var changedRuns: [Int64] = []  // in the order first changed
         var endedAttempts: [AttemptKey] = []
         var repeated = false  // whether a run was completed twice
-        var results: [RunRecord?] = []
         results.reserveCapacity(completions.count)
+        latest.reserveCapacity(completions.count)
+        changedRuns.reserveCapacity(completions.count)
+        endedAttempts.reserveCapacity(completions.count)
         let select = try db.cachedStatement(sql: selectByIDSQL)
         let selectAttempts = try db.cachedStatement(sql: AttemptColumns.selectSQL)
         for completion in completions {
@@ -72,8 +76,8 @@ enum CompletionStatements {
                 results.append(nil)
                 continue
             }
-            let changed = pending[stored.sequence]
-            var run = changed ?? stored
+            let changed = latest[stored.sequence]
+            var run = changed.map { results[$0]! } ?? stored
             guard completion.applies(to: run) else {
                 results.append(nil)
                 continue
@@ -85,12 +89,13 @@ enum CompletionStatements {
                 repeated = true
             }
             run.apply(completion)
-            pending[run.sequence] = run
+            latest[run.sequence] = results.count
             endedAttempts.append(AttemptKey(sequence: run.sequence, number: completion.attempt))
             results.append(run)
         }
-        try writeRuns(changedRuns.map { pending[$0]! }, db)
-        try writeAttempts(repeated ? unique(endedAttempts) : endedAttempts, of: pending, db)
+        let final = { (sequence: Int64) in results[latest[sequence]!]! }
+        try writeRuns(changedRuns.map(final), db)
+        try writeAttempts(repeated ? unique(endedAttempts) : endedAttempts, of: final, db)
         return results
     }
 
@@ -136,11 +141,12 @@ enum CompletionStatements {
 
     /// Writes how each ended attempt ended, from its run's final state (`ended` holds each attempt
     /// once; an attempt the run does not have is not written, as an `UPDATE` would match no row).
-    private static func writeAttempts(_ ended: [AttemptKey], of runs: [Int64: RunRecord], _ db: Database) throws {
+    private static func writeAttempts(_ ended: [AttemptKey], of run: (Int64) -> RunRecord, _ db: Database) throws {
         var rows: [(runID: String, attempt: AttemptRecord)] = []
         rows.reserveCapacity(ended.count)
         for key in ended {
-            guard let run = runs[key.sequence], let attempt = run.attempts.last(where: { $0.number == key.number }) else { continue }
+            let run = run(key.sequence)
+            guard let attempt = run.attempts.last(where: { $0.number == key.number }) else { continue }
             rows.append((run.id.rawValue, attempt))
         }
         var start = 0

@@ -48,7 +48,7 @@ enum RunColumns {
         )
     }
 
-    /// The record in the current row of a statement selecting ``selection`` (or returning it),
+    /// The record in the current row of a statement selecting ``selection``,
     /// read straight from SQLite (see ``ColumnReader``), attempts left empty. Reads exactly what
     /// ``record(_:)`` reads from a GRDB row.
     static func record(_ row: ColumnReader) throws -> RunRecord {

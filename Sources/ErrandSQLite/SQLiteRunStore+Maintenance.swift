@@ -8,10 +8,9 @@ extension SQLiteRunStore {
         WHERE expires_at IS NOT NULL AND status IN ('queued', 'delayed') AND expires_at <= ? AND attempt_count = 0
         ORDER BY sequence LIMIT ?
         """
-    private static let finalStatusList = RunStatus.finalStatuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
     private static let prunableSQL = """
         SELECT sequence, id FROM runs INDEXED BY runs_finished
-        WHERE status IN (\(finalStatusList)) AND status = ? AND coalesce(completed_at, failed_at, canceled_at) < ?
+        WHERE \(Schema.finishedCondition) AND status = ? AND coalesce(completed_at, failed_at, canceled_at) < ?
         ORDER BY coalesce(completed_at, failed_at, canceled_at) LIMIT ?
         """
     private static let deleteRunSQL = "DELETE FROM runs WHERE sequence = ?"

@@ -61,8 +61,6 @@ struct StatementBinder {
 
     mutating func bind(_ value: Date?) { bind(value.map(ColumnCoding.time)) }
 
-    mutating func bind(_ value: Bool) { bind(Int64(value ? 1 : 0)) }
-
     mutating func bind(_ value: Data?) {
         if let value {
             value.withUnsafeBytes { bytes in

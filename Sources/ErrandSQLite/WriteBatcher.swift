@@ -1,6 +1,4 @@
-import Errand
 import GRDB
-import Foundation
 import Synchronization
 
 /// Group commit: many concurrent writes share one transaction and so one synced commit.
@@ -31,7 +29,6 @@ final class WriteBatcher: Sendable {
     }
 
     private let pool: DatabasePool
-    static let stats = ProcessInfo.processInfo.environment["ERRAND_BATCH_STATS"] != nil
     private let state = Mutex(State())
 
     /// Creates a batcher writing through the pool's writer connection.
@@ -78,18 +75,8 @@ final class WriteBatcher: Sendable {
             if batch.isEmpty { return }
             do {
                 // A lone write needs no savepoint: its transaction is its own.
-                let t0 = ContinuousClock.now
-                let tb = Mutex<(ContinuousClock.Instant, ContinuousClock.Instant)>((t0, t0))
                 let resumes = try await pool.write { db in
-                    let s = ContinuousClock.now
-                    let r = batch.count == 1 ? [try batch[0].perform(db, false)] : try batch.map { try $0.perform(db, true) }
-                    tb.withLock { $0 = (s, ContinuousClock.now) }
-                    return r
-                }
-                if Self.stats {
-                    let t3 = ContinuousClock.now
-                    let (s, e) = tb.withLock { $0 }
-                    print("BATCH \(batch.count) hop \((s - t0).timeInterval * 1e6) body \((e - s).timeInterval * 1e6) commit \((t3 - e).timeInterval * 1e6) at \(t0)")
+                    batch.count == 1 ? [try batch[0].perform(db, false)] : try batch.map { try $0.perform(db, true) }
                 }
                 for resume in resumes { resume() }
             } catch {

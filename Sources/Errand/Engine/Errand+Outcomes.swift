@@ -25,14 +25,12 @@ extension Errand {
         publish(RunEvent(outcomeOf: record, at: record.updatedAt))
         let task = self.task(named: record.task)
         let hooks = configuration.hooks
-        var logger = self.logger
-        logger[metadataKey: "run"] = "\(record.id)"
-        logger[metadataKey: "task"] = "\(record.task)"
+        let logger = self.logger
         func call(_ name: String, _ body: () async throws -> Void) async {
             do {
                 try await body()
             } catch {
-                logger.warning("\(name) hook failed; ignored", metadata: ["error": "\(error)"])
+                logger.warning("\(name) hook failed; ignored", metadata: ["error": "\(error)", "run": "\(record.id)", "task": "\(record.task)"])
             }
         }
         switch record.status {

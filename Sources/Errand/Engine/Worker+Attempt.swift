@@ -3,6 +3,9 @@ import Logging
 import Tracing
 
 extension Worker {
+    /// Whether a tracer is bootstrapped; without one, attempts skip creating spans.
+    static var tracing: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
+
     func makeControl(for run: RunRecord) -> AttemptControl {
         let task = errand.task(named: run.task)
         let store = self.store
@@ -47,34 +50,44 @@ extension Worker {
                 try await task?.onStart(run.payload, context)
             }
         }
-        await withSpan("errand.attempt \(run.task)") { span in
-            span.attributes["errand.run_id"] = run.id.rawValue
-            span.attributes["errand.attempt"] = run.attemptCount
-            deadlines.add(control)
-            defer { deadlines.remove(control) }
-            let workerID = configuration.id
-            let handler = Task {
-                guard let task else {
-                    control.complete(.failure(ErrandError(
-                        code: .unknownTask,
-                        message: "no handler for task \"\(run.task)\" is registered in worker \(workerID)",
-                        field: "task"
-                    )))
-                    return
-                }
-                control.complete(await task.execute(run.payload, context, global))
+        if Self.tracing {
+            await withSpan("errand.attempt \(run.task)") { span in
+                span.attributes["errand.run_id"] = run.id.rawValue
+                span.attributes["errand.attempt"] = run.attemptCount
+                await runAttempt(run, task: task, context: context, control: control, global: global)
             }
-            control.onInterrupt { handler.cancel() }
-            let result = await withTaskCancellationHandler {
-                await control.result()
-            } onCancel: {
-                control.interrupt(.shutdown)
-            }
-            // Record the outcome now, even if an interrupted handler is still winding down; the
-            // slot stays taken until it returns.
-            await finish(run, task: task, context: context, control: control, result: result)
-            await handler.value
+        } else {
+            await runAttempt(run, task: task, context: context, control: control, global: global)
         }
+    }
+
+    /// Runs the handler in a task of its own, waits for the attempt's result (the handler's, or an
+    /// interruption), records it, then waits for the handler to return.
+    private func runAttempt(_ run: RunRecord, task: AnyTask?, context: RunContext, control: AttemptControl, global: GlobalHooks) async {
+        deadlines.add(control)
+        defer { deadlines.remove(control) }
+        let workerID = configuration.id
+        let handler = Task {
+            guard let task else {
+                control.complete(.failure(ErrandError(
+                    code: .unknownTask,
+                    message: "no handler for task \"\(run.task)\" is registered in worker \(workerID)",
+                    field: "task"
+                )))
+                return
+            }
+            control.complete(await task.execute(run.payload, context, global))
+        }
+        control.onInterrupt { handler.cancel() }
+        let result = await withTaskCancellationHandler {
+            await control.result()
+        } onCancel: {
+            control.interrupt(.shutdown)
+        }
+        // Record the outcome now, even if an interrupted handler is still winding down; the
+        // slot stays taken until it returns.
+        await finish(run, task: task, context: context, control: control, result: result)
+        await handler.value
     }
 
     private func finish(
