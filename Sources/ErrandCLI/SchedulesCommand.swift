@@ -20,4 +20,19 @@ struct SchedulesCommand: AsyncParsableCommand {
             field: "id"
         )
     }
+
+    /// Finds a schedule by id or key, applies `action` to it, and prints the result.
+    static func apply(
+        _ id: String, json: Bool, database: DatabaseOptions, action: String,
+        _ body: (Errand, String) async throws -> Schedule
+    ) async throws {
+        let errand = CLIEngine.remote(store: try database.openStore(create: false))
+        let found = try await find(id, in: errand)
+        let schedule = try await body(errand, found.id)
+        if json {
+            print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
+        } else {
+            print(ScheduleView.summary(schedule, action: action))
+        }
+    }
 }

@@ -18,13 +18,8 @@ struct SchedulesDeleteCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        let found = try await SchedulesCommand.find(id, in: errand)
-        let schedule = try await errand.deleteSchedule(found.id)
-        if json {
-            print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
-        } else {
-            print(ScheduleView.summary(schedule, action: "deleted"))
+        try await SchedulesCommand.apply(id, json: json, database: database, action: "deleted") { errand, id in
+            try await errand.deleteSchedule(id)
         }
     }
 }

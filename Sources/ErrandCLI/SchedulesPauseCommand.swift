@@ -18,13 +18,8 @@ struct SchedulesPauseCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        let found = try await SchedulesCommand.find(id, in: errand)
-        let schedule = try await errand.pauseSchedule(found.id)
-        if json {
-            print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
-        } else {
-            print(ScheduleView.summary(schedule, action: "paused"))
+        try await SchedulesCommand.apply(id, json: json, database: database, action: "paused") { errand, id in
+            try await errand.pauseSchedule(id)
         }
     }
 }

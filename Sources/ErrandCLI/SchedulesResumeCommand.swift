@@ -18,13 +18,8 @@ struct SchedulesResumeCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        let found = try await SchedulesCommand.find(id, in: errand)
-        let schedule = try await errand.resumeSchedule(found.id)
-        if json {
-            print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
-        } else {
-            print(ScheduleView.summary(schedule, action: "resumed"))
+        try await SchedulesCommand.apply(id, json: json, database: database, action: "resumed") { errand, id in
+            try await errand.resumeSchedule(id)
         }
     }
 }

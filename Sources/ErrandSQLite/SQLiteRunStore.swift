@@ -37,7 +37,7 @@ public final class SQLiteRunStore: RunStore {
 
         var poolConfiguration = GRDB.Configuration()
         poolConfiguration.label = "Errand.SQLiteRunStore"
-        poolConfiguration.busyMode = .timeout(configuration.busyTimeout.timeInterval)
+        poolConfiguration.busyMode = Self.busyMode(configuration.busyTimeout)
         poolConfiguration.maximumReaderCount = max(1, configuration.readerCount)
         poolConfiguration.prepareDatabase { db in
             if !db.configuration.readonly {
@@ -55,8 +55,20 @@ public final class SQLiteRunStore: RunStore {
         var versionConfiguration = GRDB.Configuration()
         versionConfiguration.label = "Errand.SQLiteRunStore.dataVersion"
         versionConfiguration.readonly = true
-        versionConfiguration.busyMode = .timeout(configuration.busyTimeout.timeInterval)
+        versionConfiguration.busyMode = Self.busyMode(configuration.busyTimeout)
         versionReader = try DatabaseQueue(path: path, configuration: versionConfiguration)
+    }
+
+    /// Waits for another process's transaction in short, even steps (0.5 ms) up to `timeout`.
+    /// SQLite's own busy timeout backs off to sleeps of up to 100 ms, which would turn a brief
+    /// overlap with another process's commit into a long pause for a worker claiming runs.
+    static func busyMode(_ timeout: Duration) -> Database.BusyMode {
+        let tries = max(1, Int(timeout.timeInterval / 0.0005))
+        return .callback { numberOfTries in
+            guard numberOfTries < tries else { return false }
+            usleep(500)
+            return true
+        }
     }
 
     /// Runs a write in the next group commit (see ``WriteBatcher``).
