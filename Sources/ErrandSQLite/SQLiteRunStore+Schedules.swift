@@ -22,18 +22,7 @@ extension SQLiteRunStore: ScheduleStore {
                 guard onConflict == .updateDefinition, !existing.hasSameDefinition(as: schedule) else {
                     return ScheduleUpsertResult(schedule: existing, outcome: .unchanged)
                 }
-                if !existing.hasSameTiming(as: schedule) { existing.nextFireAt = schedule.nextFireAt }
-                existing.task = schedule.task
-                existing.expression = schedule.expression
-                existing.kind = schedule.kind
-                existing.timeZone = schedule.timeZone
-                existing.anchor = schedule.anchor
-                existing.payload = schedule.payload
-                existing.catchUp = schedule.catchUp
-                existing.overlap = schedule.overlap
-                existing.externalID = schedule.externalID
-                existing.declared = schedule.declared
-                existing.updatedAt = now
+                existing.adoptDefinition(of: schedule, at: now)
                 try ScheduleColumns.update(existing, db)
                 return ScheduleUpsertResult(schedule: existing, outcome: .updated)
             }
