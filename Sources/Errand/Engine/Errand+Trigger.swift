@@ -27,7 +27,7 @@ extension Errand {
     public func trigger<Payload, Output>(
         _ task: TaskDefinition<Payload, Output>, _ payload: Payload, options: TriggerOptions = TriggerOptions()
     ) async throws -> RunID {
-        try await trigger(TriggerRequest(task: task.name, payload: try PayloadCoding.encode(payload), options: options))
+        try await insert([TriggerRequest(task: task.name, payload: try PayloadCoding.encode(payload), options: options)], typed: true)[0]
     }
 
     /// Triggers a run by task name with a JSON payload.
@@ -42,20 +42,26 @@ extension Errand {
         _ task: TaskDefinition<Payload, Output>, _ payloads: [Payload], options: TriggerOptions = TriggerOptions()
     ) async throws -> [RunID] {
         let requests = try payloads.map { TriggerRequest(task: task.name, payload: try PayloadCoding.encode($0), options: options) }
-        return try await batchTrigger(requests)
+        return try await insert(requests, typed: true)
     }
 
     /// Triggers many runs in one store transaction; returns their ids in order. Either all are
     /// checked and stored, or (on bad input) none is, and the error names the item.
     @discardableResult
     public func batchTrigger(_ requests: [TriggerRequest]) async throws -> [RunID] {
+        try await insert(requests, typed: false)
+    }
+
+    /// Checks and inserts runs. `typed` says the payloads were encoded from the task's own payload
+    /// type, so decoding them again to check them is skipped.
+    private func insert(_ requests: [TriggerRequest], typed: Bool) async throws -> [RunID] {
         guard !requests.isEmpty else { return [] }
         let now = clock.now
         var runs: [NewRun] = []
         runs.reserveCapacity(requests.count)
         for (index, request) in requests.enumerated() {
             do {
-                runs.append(try makeRun(request, now: now))
+                runs.append(try makeRun(request, now: now, payloadIsTyped: typed))
             } catch var error as ErrandError where requests.count > 1 {
                 error.message = "item \(index): \(error.message)"
                 throw error
@@ -73,13 +79,13 @@ extension Errand {
     }
 
     /// Checks a request and turns it into the run to insert.
-    func makeRun(_ request: TriggerRequest, now: Date, parentID: RunID? = nil, replayOf: RunID? = nil) throws -> NewRun {
+    func makeRun(_ request: TriggerRequest, now: Date, parentID: RunID? = nil, replayOf: RunID? = nil, payloadIsTyped: Bool = false) throws -> NewRun {
         let options = request.options
         try options.validate()
         try PayloadCoding.checkPayloadSize(request.payload)
         let task = self.task(named: request.task)
         if let task {
-            try task.validatePayload(request.payload)
+            if !payloadIsTyped { try task.validatePayload(request.payload) }
         } else {
             try TaskName.validate(request.task, field: "task")
             guard configuration.allowsUnregisteredTasks else {

@@ -45,7 +45,7 @@ extension Worker {
         }
         let global = errand.configuration.hooks
         if run.attemptCount == 1 {
-            await ignoringErrors("onStart", context.logger) {
+            await ignoringErrors("onStart", context) {
                 try await global.onStart?(context)
                 try await task?.onStart(run.payload, context)
             }
@@ -177,11 +177,11 @@ extension Worker {
         return seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.3f s", seconds)
     }
 
-    private func ignoringErrors(_ hook: String, _ logger: Logger, _ body: () async throws -> Void) async {
+    private func ignoringErrors(_ hook: String, _ context: RunContext, _ body: () async throws -> Void) async {
         do {
             try await body()
         } catch {
-            logger.warning("\(hook) hook failed; ignored", metadata: ["error": "\(error)"])
+            context.logger.warning("\(hook) hook failed; ignored", metadata: ["error": "\(error)"])
         }
     }
 }
