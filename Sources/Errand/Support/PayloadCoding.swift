@@ -7,19 +7,29 @@ public enum PayloadCoding {
     /// The largest result stored (64 KB, the Ampt limit).
     public static let maximumResultSize = 64 * 1024
 
-    /// Encodes a value as JSON (dates as ISO-8601, keys sorted).
-    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+    /// One encoder and one decoder for every payload: configured once, never changed afterwards
+    /// (Foundation's coders are `Sendable` and safe to share).
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    /// Encodes a value as JSON (dates as ISO-8601, keys sorted).
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        try encoder.encode(value)
     }
 
     /// Decodes JSON as `type`, turning a decoding error into an ``ErrandError`` that names the
     /// field (as a path such as `payload.user.email`) and what was wrong.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, field: String = "payload") throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
             return try decoder.decode(type, from: data)
         } catch let error as DecodingError {
