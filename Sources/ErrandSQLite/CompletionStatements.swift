@@ -123,10 +123,7 @@ enum CompletionStatements {
                 binder.bind(run.workerID)
                 binder.bind(run.leaseExpiresAt)
                 binder.bind(ColumnCoding.nanoseconds(run.executionTime))
-                binder.bind(run.error?.type)
-                binder.bind(run.error?.name)
-                binder.bind(run.error?.message)
-                binder.bind(run.error?.stack)
+                binder.bind(run.error)
                 binder.bind(run.completedAt)
                 binder.bind(run.failedAt)
                 binder.bind(run.canceledAt)
@@ -158,10 +155,7 @@ enum CompletionStatements {
                 binder.bind(attempt.number)
                 binder.bind(attempt.endedAt)
                 binder.bind(attempt.outcome?.rawValue)
-                binder.bind(attempt.error?.type)
-                binder.bind(attempt.error?.name)
-                binder.bind(attempt.error?.message)
-                binder.bind(attempt.error?.stack)
+                binder.bind(attempt.error)
             }
             try binder.execute()
             start += chunk.count

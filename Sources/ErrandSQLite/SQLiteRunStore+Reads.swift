@@ -28,36 +28,15 @@ extension SQLiteRunStore {
     public func listRuns(_ query: RunQuery) async throws -> RunPage {
         let before = try query.cursor.map(RunQuery.sequence(fromCursor:))
         let limit = max(1, min(query.limit, 1000))
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let before {
-            conditions.append("sequence < ?")
-            arguments.append(before)
-        }
-        if let task = query.task {
-            conditions.append("task = ?")
-            arguments.append(task)
-        }
-        if let statuses = query.statuses {
-            conditions.append("status IN (SELECT value FROM json_each(?))")
-            arguments.append(ColumnCoding.jsonArray(statuses.map(\.rawValue).sorted()))
-        }
-        if let tag = query.tag {
-            conditions.append("EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE json_each.value = ?)")
-            arguments.append(tag)
-        }
-        if let from = query.createdFrom {
-            conditions.append("created_at >= ?")
-            arguments.append(ColumnCoding.time(from))
-        }
-        if let to = query.createdTo {
-            conditions.append("created_at < ?")
-            arguments.append(ColumnCoding.time(to))
-        }
-        arguments.append(limit + 1)
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(RunColumns.selection) FROM runs \(filter) ORDER BY sequence DESC LIMIT ?"
-        let queryArguments = StatementArguments(arguments)
+        var filter = SQLFilter()
+        filter.add("sequence < ?", before)
+        filter.add("task = ?", query.task)
+        filter.add("status IN (SELECT value FROM json_each(?))", query.statuses.map { ColumnCoding.jsonArray($0.map(\.rawValue).sorted()) })
+        filter.add("EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE json_each.value = ?)", query.tag)
+        filter.add("created_at >= ?", query.createdFrom.map(ColumnCoding.time))
+        filter.add("created_at < ?", query.createdTo.map(ColumnCoding.time))
+        let sql = "SELECT \(RunColumns.selection) FROM runs \(filter.clause) ORDER BY sequence DESC LIMIT ?"
+        let queryArguments = filter.arguments(limit + 1)
         let runs = try await read { db in
             try RunColumns.records(db.cachedStatement(sql: sql), arguments: queryArguments, attempts: false, db)
         }

@@ -41,32 +41,14 @@ extension SQLiteRunStore: ScheduleStore {
 
     /// Schedules matching the query, by id; see ``ScheduleStore/listSchedules(_:)``.
     public func listSchedules(_ query: ScheduleQuery) async throws -> [Schedule] {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let after = query.after {
-            conditions.append("id > ?")
-            arguments.append(after)
-        }
-        if let task = query.task {
-            conditions.append("task = ?")
-            arguments.append(task)
-        }
-        if let externalID = query.externalID {
-            conditions.append("external_id = ?")
-            arguments.append(externalID)
-        }
-        if let declared = query.declared {
-            conditions.append("declared = ?")
-            arguments.append(declared)
-        }
-        if let paused = query.paused {
-            conditions.append("paused = ?")
-            arguments.append(paused)
-        }
-        arguments.append(max(1, min(query.limit, 1000)))
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(ScheduleColumns.selection) FROM schedules \(filter) ORDER BY id LIMIT ?"
-        let queryArguments = StatementArguments(arguments)
+        var filter = SQLFilter()
+        filter.add("id > ?", query.after)
+        filter.add("task = ?", query.task)
+        filter.add("external_id = ?", query.externalID)
+        filter.add("declared = ?", query.declared)
+        filter.add("paused = ?", query.paused)
+        let sql = "SELECT \(ScheduleColumns.selection) FROM schedules \(filter.clause) ORDER BY id LIMIT ?"
+        let queryArguments = filter.arguments(max(1, min(query.limit, 1000)))
         return try await read { db in try ScheduleColumns.records(db.cachedStatement(sql: sql), arguments: queryArguments) }
     }
 

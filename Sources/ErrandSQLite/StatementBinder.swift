@@ -1,3 +1,4 @@
+import Errand
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -60,6 +61,14 @@ struct StatementBinder {
     }
 
     mutating func bind(_ value: Date?) { bind(value.map(ColumnCoding.time)) }
+
+    /// Binds an error as its four columns: type, name, message, stack (all NULL for no error).
+    mutating func bind(_ error: RunError?) {
+        bind(error?.type)
+        bind(error?.name)
+        bind(error?.message)
+        bind(error?.stack)
+    }
 
     mutating func bind(_ value: Data?) {
         if let value {

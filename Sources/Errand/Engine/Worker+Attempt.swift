@@ -6,8 +6,7 @@ extension Worker {
     /// Whether a tracer is bootstrapped; without one, attempts skip creating spans.
     static var tracing: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
 
-    func makeControl(for run: RunRecord) -> AttemptControl {
-        let task = errand.task(named: run.task)
+    func makeControl(for run: RunRecord, task: AnyTask?) -> AttemptControl {
         let store = self.store
         let clock = self.clock
         let errand = self.errand
@@ -31,9 +30,8 @@ extension Worker {
 
     /// Executes one claimed attempt: hooks, handler, timeout and cancellation, then records the
     /// outcome and runs the hooks that follow it.
-    func execute(_ run: RunRecord, control: AttemptControl) async {
+    func execute(_ run: RunRecord, task: AnyTask?, control: AttemptControl) async {
         defer { finished(run.id) }
-        let task = errand.task(named: run.task)
         let context = RunContext(
             runID: run.id, attempt: run.attemptCount, taskName: run.task, queue: run.queue, tags: run.tags,
             createdAt: run.createdAt, scheduledAt: run.scheduledAt, calledAt: control.startedAt, baseLogger: logger,

@@ -110,9 +110,10 @@ public final class Worker: Service, Sendable {
                     continue
                 }
                 for run in runs {
-                    let control = makeControl(for: run)
+                    let task = errand.task(named: run.task)
+                    let control = makeControl(for: run, task: task)
                     state.withLock { $0.inFlight[run.id] = control }
-                    group.addTask { await self.execute(run, control: control) }
+                    group.addTask { await self.execute(run, task: task, control: control) }
                 }
                 if !runs.isEmpty { heartbeatSignal.signal() }
                 if runs.count == limit { continue }
