@@ -2,7 +2,7 @@ import Foundation
 
 /// Any JSON value, so payloads and results can be embedded in the CLI's JSON output as JSON rather
 /// than as base64 data.
-enum JSONValue: Codable, Sendable, Hashable {
+public enum JSONValue: Codable, Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -12,7 +12,7 @@ enum JSONValue: Codable, Sendable, Hashable {
     case object([String: JSONValue])
 
     /// The value JSON `data` holds; a string of the raw text when it is not valid JSON.
-    init(json data: Data) {
+    public init(json data: Data) {
         if let value = try? JSONDecoder().decode(JSONValue.self, from: data) {
             self = value
         } else {
@@ -20,7 +20,7 @@ enum JSONValue: Codable, Sendable, Hashable {
         }
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -39,7 +39,7 @@ enum JSONValue: Codable, Sendable, Hashable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()

@@ -1,53 +1,52 @@
-import Errand
 import Foundation
 
 /// A run as the CLI prints it in JSON: ``RunRecord``'s field names, dates as ISO-8601 UTC strings,
 /// the payload and result embedded as JSON values, `status` as its raw value, and the Ampt fields
 /// `errorMessage` and `errorStack` besides `error`. Absent values are written as `null`;
 /// `attempts` is left out of listings (which do not load attempts).
-struct RunView: Codable, Sendable {
-    var id: String
-    var sequence: Int64
-    var task: String
-    var queue: String
-    var concurrencyKey: String?
-    var status: String
-    var priority: Int
-    var payload: JSONValue
-    var tags: [String]
-    var idempotencyKey: String?
-    var idempotencyExpiresAt: String?
-    var createdAt: String
-    var scheduledAt: String
-    var submittedAt: String?
-    var completedAt: String?
-    var failedAt: String?
-    var canceledAt: String?
-    var updatedAt: String
-    var expiresAt: String?
-    var attemptCount: Int
-    var maxAttempts: Int
+public struct RunView: Codable, Sendable {
+    public var id: String
+    public var sequence: Int64
+    public var task: String
+    public var queue: String
+    public var concurrencyKey: String?
+    public var status: String
+    public var priority: Int
+    public var payload: JSONValue
+    public var tags: [String]
+    public var idempotencyKey: String?
+    public var idempotencyExpiresAt: String?
+    public var createdAt: String
+    public var scheduledAt: String
+    public var submittedAt: String?
+    public var completedAt: String?
+    public var failedAt: String?
+    public var canceledAt: String?
+    public var updatedAt: String
+    public var expiresAt: String?
+    public var attemptCount: Int
+    public var maxAttempts: Int
     /// Seconds spent executing, summed over finished attempts.
-    var executionTime: Double
-    var progressMessage: String?
-    var progressPercent: Double?
-    var result: JSONValue?
-    var resultNote: String?
-    var error: RunError?
-    var errorMessage: String?
-    var errorStack: String?
-    var workerID: String?
-    var leaseExpiresAt: String?
-    var cancelRequestedAt: String?
-    var replayOf: String?
-    var parentID: String?
-    var scheduleID: String?
-    var occurrenceAt: String?
-    var attempts: [AttemptView]?
+    public var executionTime: Double
+    public var progressMessage: String?
+    public var progressPercent: Double?
+    public var result: JSONValue?
+    public var resultNote: String?
+    public var error: RunError?
+    public var errorMessage: String?
+    public var errorStack: String?
+    public var workerID: String?
+    public var leaseExpiresAt: String?
+    public var cancelRequestedAt: String?
+    public var replayOf: String?
+    public var parentID: String?
+    public var scheduleID: String?
+    public var occurrenceAt: String?
+    public var attempts: [AttemptView]?
 
     /// The view of a record; `includeAttempts` for a record read with its attempts.
-    init(_ record: RunRecord, includeAttempts: Bool) {
-        let time = RunFormatting.timestamp
+    public init(_ record: RunRecord, includeAttempts: Bool) {
+        let time = { (date: Date) in ISO8601Timestamp.string(from: date, fractionalSeconds: true) }
         id = record.id.rawValue
         sequence = record.sequence
         task = record.task
@@ -87,7 +86,7 @@ struct RunView: Codable, Sendable {
         attempts = includeAttempts ? record.attempts.map(AttemptView.init) : nil
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         // `encode` (not `encodeIfPresent`) writes nil as null, so every field is always there.
         try container.encode(id, forKey: .id)

@@ -1,26 +1,27 @@
-import Errand
+import Foundation
+
 
 /// An attempt as the CLI prints it in JSON: ``AttemptRecord``'s fields, dates as ISO-8601 UTC.
-struct AttemptView: Codable, Sendable {
-    var number: Int
-    var workerID: String
-    var startedAt: String
-    var endedAt: String?
+public struct AttemptView: Codable, Sendable {
+    public var number: Int
+    public var workerID: String
+    public var startedAt: String
+    public var endedAt: String?
     /// The ``AttemptOutcome`` raw value, `null` while the attempt runs.
-    var outcome: String?
-    var error: RunError?
+    public var outcome: String?
+    public var error: RunError?
 
     /// The view of an attempt.
-    init(_ attempt: AttemptRecord) {
+    public init(_ attempt: AttemptRecord) {
         number = attempt.number
         workerID = attempt.workerID
-        startedAt = RunFormatting.timestamp(attempt.startedAt)
-        endedAt = attempt.endedAt.map(RunFormatting.timestamp)
+        startedAt = ISO8601Timestamp.string(from: attempt.startedAt, fractionalSeconds: true)
+        endedAt = attempt.endedAt.map { ISO8601Timestamp.string(from: $0, fractionalSeconds: true) }
         outcome = attempt.outcome?.rawValue
         error = attempt.error
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(number, forKey: .number)
         try container.encode(workerID, forKey: .workerID)
