@@ -76,6 +76,22 @@ public struct RunRecord: Codable, Sendable, Hashable {
     public var occurrenceAt: Date?
     /// The attempts, oldest first (filled by ``RunStore/run(id:)``; empty in listings).
     public var attempts: [AttemptRecord]
+    /// How deep the run is nested: 0 for a run triggered from outside, its parent's depth + 1 for a
+    /// child run (at most ``RunRecord/maximumDepth``).
+    public var depth: Int
+    /// Whether the parent waits for this child (`triggerAndWait`): its end wakes the parent.
+    public var awaited: Bool
+    /// Attempts that ended parked (`waiting`) rather than failed: they do not use up retries.
+    public var suspensions: Int
+    /// The durable steps, in the order they were first recorded (filled by ``RunStore/run(id:)``;
+    /// empty in listings).
+    public var steps: [StepRecord]
+
+    /// The deepest a child run may be nested (a run triggered from outside has depth 0).
+    public static let maximumDepth = 5
+
+    /// Failed attempts so far: attempts less the suspensions, what the retry policy counts.
+    public var failedAttemptCount: Int { attemptCount - suspensions }
 
     /// The final status time: `completedAt`, `failedAt` or `canceledAt`.
     public var finishedAt: Date? { completedAt ?? failedAt ?? canceledAt }
@@ -92,7 +108,8 @@ public struct RunRecord: Codable, Sendable, Hashable {
         resultNote: String? = nil, error: RunError? = nil, workerID: String? = nil,
         leaseExpiresAt: Date? = nil, cancelRequestedAt: Date? = nil, replayOf: RunID? = nil,
         parentID: RunID? = nil, scheduleID: String? = nil, occurrenceAt: Date? = nil,
-        attempts: [AttemptRecord] = []
+        attempts: [AttemptRecord] = [], depth: Int = 0, awaited: Bool = false, suspensions: Int = 0,
+        steps: [StepRecord] = []
     ) {
         self.id = id
         self.sequence = sequence
@@ -129,5 +146,9 @@ public struct RunRecord: Codable, Sendable, Hashable {
         self.scheduleID = scheduleID
         self.occurrenceAt = occurrenceAt
         self.attempts = attempts
+        self.depth = depth
+        self.awaited = awaited
+        self.suspensions = suspensions
+        self.steps = steps
     }
 }

@@ -44,6 +44,12 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable, Hashable {
         }
     }
 
+    /// Whether the run waits for its start time (``RunRecord/scheduledAt``): `delayed`, `retrying`
+    /// and `waiting` runs become `queued` once it has come.
+    public var isParked: Bool {
+        self == .delayed || self == .retrying || self == .waiting
+    }
+
     /// The statuses a run can end in.
     public static let finalStatuses: [RunStatus] = allCases.filter(\.isFinal)
 

@@ -36,12 +36,15 @@ public struct AttemptCompletion: Sendable, Hashable {
     public var error: RunError?
     /// How long the attempt executed (added to the run's execution time).
     public var executionTime: Duration
+    /// For a parked run (status `waiting`): what it waits for besides `retryAt`, its wake-up time.
+    /// The store makes the run due at once when the target is already met when it parks.
+    public var waitingFor: WaitTarget?
 
     /// Creates an attempt completion.
     public init(
         runID: RunID, attempt: Int, guard: Guard, endedAt: Date, outcome: AttemptOutcome, status: RunStatus,
         retryAt: Date? = nil, result: Data? = nil, resultNote: String? = nil, error: RunError? = nil,
-        executionTime: Duration = .zero
+        executionTime: Duration = .zero, waitingFor: WaitTarget? = nil
     ) {
         self.runID = runID
         self.attempt = attempt
@@ -54,5 +57,6 @@ public struct AttemptCompletion: Sendable, Hashable {
         self.resultNote = resultNote
         self.error = error
         self.executionTime = executionTime
+        self.waitingFor = waitingFor
     }
 }

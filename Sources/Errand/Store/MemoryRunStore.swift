@@ -18,6 +18,10 @@ public final class MemoryRunStore: RunStore {
         var schedules: [String: Schedule] = [:]
         /// Schedule key → schedule id.
         var scheduleKeys: [String: String] = [:]
+        var steps: [RunID: [StepRecord]] = [:]
+        var children: [RunID: [RunID]] = [:]
+        var tokens: [String: WaitToken] = [:]
+        var tokenKeys: [String: String] = [:]
     }
 
     struct IdempotencyKey: Hashable {
@@ -67,6 +71,7 @@ public final class MemoryRunStore: RunStore {
             state.sequence += 1
             state.runs[run.id] = run.record(sequence: state.sequence, now: now)
             state.order.append(run.id)
+            if let parentID = run.parentID { state.children[parentID, default: []].append(run.id) }
             return InsertResult(id: run.id, created: true)
         }
     }
@@ -82,7 +87,7 @@ public final class MemoryRunStore: RunStore {
                     executing[GroupKey(run), default: 0] += 1
                     continue
                 }
-                if (run.status == .delayed || run.status == .retrying), run.scheduledAt <= request.now {
+                if run.status.isParked, run.scheduledAt <= request.now {
                     run.status = .queued
                     run.updatedAt = request.now
                     state.runs[id] = run
@@ -156,7 +161,12 @@ public final class MemoryRunStore: RunStore {
             completions.map { completion in
                 guard var run = state.runs[completion.runID], completion.applies(to: run) else { return nil }
                 run.apply(completion)
+                if run.status == .waiting, let target = completion.waitingFor, Self.isMet(target, in: state) {
+                    run.scheduledAt = completion.endedAt
+                }
                 state.runs[run.id] = run
+                Self.wakeParent(of: run, now: completion.endedAt, in: &state)
+                run.steps = []
                 return run
             }
         }
@@ -174,7 +184,11 @@ public final class MemoryRunStore: RunStore {
     }
 
     public func run(id: RunID) async throws -> RunRecord? {
-        state.withLock { $0.runs[id] }
+        state.withLock { state in
+            guard var run = state.runs[id] else { return nil }
+            run.steps = state.steps[id] ?? []
+            return run
+        }
     }
 
     public func listRuns(_ query: RunQuery) async throws -> RunPage {
@@ -210,6 +224,7 @@ public final class MemoryRunStore: RunStore {
             }
             run.markCanceled(at: now)
             state.runs[id] = run
+            Self.wakeParent(of: run, now: now, in: &state)
             return .canceled(run)
         }
     }
@@ -235,6 +250,7 @@ public final class MemoryRunStore: RunStore {
                 else { continue }
                 run.markExpired(at: now)
                 state.runs[id] = run
+                Self.wakeParent(of: run, now: now, in: &state)
                 expired.append(run)
             }
             return expired
@@ -251,6 +267,7 @@ public final class MemoryRunStore: RunStore {
                 else { continue }
                 deleted.insert(id)
                 state.runs[id] = nil
+                Self.forgetDurableState(of: run, in: &state)
                 if let scheduleID = run.scheduleID, let occurrenceAt = run.occurrenceAt {
                     let key = OccurrenceKey(scheduleID: scheduleID, occurrenceAt: occurrenceAt)
                     if state.occurrences[key] == id { state.occurrences[key] = nil }
@@ -268,7 +285,7 @@ public final class MemoryRunStore: RunStore {
     public func nextDueTime(queues: Set<String>?) async throws -> Date? {
         state.withLock { state in
             state.runs.values
-                .filter { ($0.status == .delayed || $0.status == .retrying) && (queues?.contains($0.queue) ?? true) }
+                .filter { $0.status.isParked && $0.scheduledAt != .distantFuture && (queues?.contains($0.queue) ?? true) }
                 .map(\.scheduledAt)
                 .min()
         }

@@ -34,13 +34,17 @@ public struct NewRun: Sendable, Hashable {
     public var scheduleID: String?
     /// The schedule occurrence that produced it.
     public var occurrenceAt: Date?
+    /// How deep the run is nested (see ``RunRecord/depth``).
+    public var depth: Int
+    /// Whether the parent waits for it (see ``RunRecord/awaited``).
+    public var awaited: Bool
 
     /// Creates a run to insert.
     public init(
         id: RunID = .generate(), task: String, queue: String, concurrencyKey: String? = nil, priority: Int = 0,
         payload: Data, tags: [String] = [], idempotencyKey: String? = nil, idempotencyExpiresAt: Date? = nil,
         scheduledAt: Date, expiresAt: Date? = nil, maxAttempts: Int = 3, replayOf: RunID? = nil,
-        parentID: RunID? = nil, scheduleID: String? = nil, occurrenceAt: Date? = nil
+        parentID: RunID? = nil, scheduleID: String? = nil, occurrenceAt: Date? = nil, depth: Int = 0, awaited: Bool = false
     ) {
         self.id = id
         self.task = task
@@ -58,6 +62,8 @@ public struct NewRun: Sendable, Hashable {
         self.parentID = parentID
         self.scheduleID = scheduleID
         self.occurrenceAt = occurrenceAt
+        self.depth = depth
+        self.awaited = awaited
     }
 
     /// The record a store creates for this run at `now`.
@@ -67,7 +73,8 @@ public struct NewRun: Sendable, Hashable {
             status: scheduledAt > now ? .delayed : .queued, priority: priority, payload: payload, tags: tags,
             idempotencyKey: idempotencyKey, idempotencyExpiresAt: idempotencyExpiresAt, createdAt: now,
             scheduledAt: scheduledAt, updatedAt: now, expiresAt: expiresAt, maxAttempts: maxAttempts,
-            replayOf: replayOf, parentID: parentID, scheduleID: scheduleID, occurrenceAt: occurrenceAt
+            replayOf: replayOf, parentID: parentID, scheduleID: scheduleID, occurrenceAt: occurrenceAt,
+            depth: depth, awaited: awaited
         )
     }
 }

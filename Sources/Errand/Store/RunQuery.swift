@@ -16,11 +16,13 @@ public struct RunQuery: Sendable, Hashable {
     public var limit: Int
     /// The cursor of the previous page (``RunPage/nextCursor``).
     public var cursor: String?
+    /// Only the children of this run.
+    public var parentID: RunID?
 
     /// Creates a query.
     public init(
         task: String? = nil, statuses: Set<RunStatus>? = nil, tag: String? = nil, createdFrom: Date? = nil,
-        createdTo: Date? = nil, limit: Int = 50, cursor: String? = nil
+        createdTo: Date? = nil, limit: Int = 50, cursor: String? = nil, parentID: RunID? = nil
     ) {
         self.task = task
         self.statuses = statuses
@@ -29,6 +31,7 @@ public struct RunQuery: Sendable, Hashable {
         self.createdTo = createdTo
         self.limit = limit
         self.cursor = cursor
+        self.parentID = parentID
     }
 
     /// The sequence number a cursor stands for: runs older than it come next.
@@ -49,6 +52,7 @@ public struct RunQuery: Sendable, Hashable {
         if let tag, !record.tags.contains(tag) { return false }
         if let createdFrom, record.createdAt < createdFrom { return false }
         if let createdTo, record.createdAt >= createdTo { return false }
+        if let parentID, record.parentID != parentID { return false }
         return true
     }
 }

@@ -26,6 +26,7 @@ extension RunRecord {
         workerID = nil
         leaseExpiresAt = nil
         executionTime += completion.executionTime
+        if completion.outcome == .suspended { suspensions += 1 }
         if let error = completion.error { self.error = error }
         if let index = attempts.lastIndex(where: { $0.number == completion.attempt }) {
             attempts[index].endedAt = now
@@ -42,7 +43,9 @@ extension RunRecord {
             canceledAt = now
         case .failed, .timedOut, .crashed, .expired:
             failedAt = now
-        case .retrying, .waiting, .delayed, .queued:
+        case .waiting:
+            scheduledAt = completion.retryAt ?? .distantFuture
+        case .retrying, .delayed, .queued:
             scheduledAt = completion.retryAt ?? now
         case .executing:
             break

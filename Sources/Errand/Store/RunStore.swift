@@ -13,8 +13,8 @@ import Foundation
 /// ```
 ///
 /// Claim rules, which every store implements exactly:
-/// 1. `delayed` and `retrying` runs whose ``RunRecord/scheduledAt`` is at or before `now` become
-///    `queued` (so the claim never scans runs that are not yet due).
+/// 1. `delayed`, `retrying` and `waiting` runs whose ``RunRecord/scheduledAt`` is at or before
+///    `now` become `queued` (so the claim never scans runs that are not yet due).
 /// 2. Candidates are `queued` runs of the requested, unpaused queues whose time to live has not
 ///    passed (the time to live only applies before the first attempt), ordered by priority (higher first), then ``RunRecord/scheduledAt``, then sequence.
 /// 3. A queue's concurrency limit applies per group (queue, concurrency key), a run without a
@@ -22,6 +22,15 @@ import Foundation
 ///    `limit` runs `executing`, counting runs claimed earlier in the same call.
 /// 4. A claimed run becomes `executing`: its attempt count goes up by one, an attempt record is
 ///    added, it gets the worker id and the lease, and `submittedAt` is set if it was not.
+/// Parked runs and their wake-ups, which every store implements exactly:
+/// - A completion with status `waiting` parks the run until its `retryAt` (never, when `nil`);
+///   when its ``AttemptCompletion/waitingFor`` target is already met (every child final, the
+///   token resolved), the run is due at once instead.
+/// - When an awaited child (``RunRecord/awaited``) becomes final — completed, failed, timed out,
+///   crashed, canceled or expired, by any operation — its parent, if `waiting`, becomes due at
+///   once when none of its other awaited children is unfinished; in the same transaction.
+/// - Resolving a token makes its `waiting` run due at once, in the same transaction.
+/// - Pruning a run deletes its attempts, steps and tokens.
 public protocol RunStore: Sendable {
     /// Inserts runs in one transaction. A run whose task already has a run with the same
     /// idempotency key whose key has not expired is not inserted: its result carries the existing
@@ -74,6 +83,28 @@ public protocol RunStore: Sendable {
 
     /// Every known queue, and every queue that holds runs, with its counts.
     func queueStates() async throws -> [QueueState]
+
+    // MARK: Durable steps, waits, child runs and tokens
+
+    /// The steps of a run, in the order they were first recorded.
+    func steps(runID: RunID) async throws -> [StepRecord]
+
+    /// Records (inserts or replaces, by key) a step of attempt `attempt` of a run, only while that
+    /// attempt is executing. Returns `false`, recording nothing, when the run is no longer executing
+    /// that attempt (it was rescued, canceled or finished meanwhile).
+    func saveStep(_ step: StepRecord, runID: RunID, attempt: Int) async throws -> Bool
+
+    /// Stores a new pending token; when a token with the same idempotency key exists, returns it
+    /// instead and stores nothing.
+    func createToken(_ token: WaitToken) async throws -> WaitToken
+
+    /// The token with this id.
+    func token(id: String) async throws -> WaitToken?
+
+    /// Completes or times out a pending token, in one transaction with waking the `waiting` run
+    /// that created it (its start time becomes `now`).
+    func resolveToken(id: String, resolution: TokenResolution, now: Date) async throws -> TokenResolveResult
+
 }
 
 /// What ``RunStore/heartbeat(runs:workerID:leaseUntil:now:)`` found.
