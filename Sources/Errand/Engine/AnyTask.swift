@@ -84,6 +84,7 @@ struct AnyTask: Sendable {
         } catch {
             if failure == nil { failure = error }
         }
+        if let suspension = context.journal?.suspension { return .suspended(suspension) }
         if let failure { return .failure(failure) }
         guard let value = output.value else {
             return .failure(ErrandError(code: .invalidState, message: "the handler's middleware did not call next(): the task \"\(context.taskName)\" produced no output"))

@@ -8,4 +8,6 @@ enum AttemptResult: Sendable {
     case failure(any Error)
     /// The attempt was stopped before the chain returned.
     case interrupted(Interruption)
+    /// The handler parked the run on a durable wait, a child run or a token.
+    case suspended(RunSuspension)
 }

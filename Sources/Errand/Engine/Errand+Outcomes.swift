@@ -21,6 +21,8 @@ extension Errand {
     /// Everything that follows a run's final status, after it is stored: the event, metrics and
     /// hooks (`onSuccess` or `onFailure`, then `onComplete`; the task's before the global ones).
     func runFinished(_ record: RunRecord, value: (any Sendable)?) async {
+        // The store made a waiting parent due in the same transaction: let local workers claim it.
+        if record.awaited { wakeWorkers() }
         metrics.finished(record)
         publish(RunEvent(outcomeOf: record, at: record.updatedAt))
         let task = self.task(named: record.task)

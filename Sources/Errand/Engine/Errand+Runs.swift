@@ -17,8 +17,28 @@ extension Errand {
     /// Cancels a run. A delayed, queued, retrying or waiting run is canceled at once; an executing
     /// one is asked to stop (its handler's task is cancelled) and recorded as canceled when its
     /// attempt ends. Returns the run as it is after the call. Throws for an unknown id.
+    ///
+    /// Cancelling a run also cancels its unfinished child runs, and theirs.
     @discardableResult
     public func cancel(_ id: RunID) async throws -> RunRecord {
+        let record = try await cancelOne(id)
+        try await cancelChildren(of: id)
+        return record
+    }
+
+    private func cancelChildren(of parentID: RunID) async throws {
+        var cursor: String?
+        repeat {
+            let page = try await store.listRuns(RunQuery(statuses: RunStatus.unfinished, limit: 500, cursor: cursor, parentID: parentID))
+            for child in page.runs {
+                _ = try await cancelOne(child.id)
+                try await cancelChildren(of: child.id)
+            }
+            cursor = page.nextCursor
+        } while cursor != nil
+    }
+
+    private func cancelOne(_ id: RunID) async throws -> RunRecord {
         let now = clock.now
         switch try await store.cancelRun(id: id, now: now) {
         case .notFound:

@@ -67,6 +67,11 @@ extension Errand {
                 throw error
             }
         }
+        return try await insertNewRuns(runs, now: now)
+    }
+
+    /// Stores new runs, wakes this process's workers and publishes `triggered` events.
+    func insertNewRuns(_ runs: [NewRun], now: Date) async throws -> [RunID] {
         let results = try await store.insertRuns(runs, now: now)
         wakeWorkers()
         metrics.triggered(runs)

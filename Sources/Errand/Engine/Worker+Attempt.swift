@@ -35,7 +35,8 @@ extension Worker {
         let context = RunContext(
             runID: run.id, attempt: run.attemptCount, taskName: run.task, queue: run.queue, tags: run.tags,
             createdAt: run.createdAt, scheduledAt: run.scheduledAt, calledAt: control.startedAt, baseLogger: logger,
-            clock: clock, initOutput: nil, control: control
+            clock: clock, initOutput: nil, control: control,
+            journal: StepJournal(errand: errand, runID: run.id, attempt: run.attemptCount, depth: run.depth)
         )
         errand.metrics.started(run, at: control.startedAt)
         if errand.bus.hasSubscribers {
@@ -120,12 +121,16 @@ extension Worker {
             )
         }
         func retryOrFinal(_ outcome: AttemptOutcome, final: RunStatus, error: RunError) -> AttemptCompletion {
-            if run.attemptCount < run.maxAttempts {
-                return completion(outcome, .retrying, retryAt: errand.retryTime(after: run.attemptCount, policy: policy, from: endedAt), error: error)
+            if run.failedAttemptCount < run.maxAttempts {
+                return completion(outcome, .retrying, retryAt: errand.retryTime(after: run.failedAttemptCount, policy: policy, from: endedAt), error: error)
             }
             return completion(outcome, final, error: error)
         }
         switch result {
+        case .suspended(let suspension):
+            var parked = completion(.suspended, .waiting, retryAt: suspension.until)
+            parked.waitingFor = suspension.target
+            return parked
         case .success(let json, _):
             return successCompletion(json, make: { completion(.succeeded, .completed, result: $0, note: $1) })
         case .interrupted(let interruption):
@@ -155,7 +160,7 @@ extension Worker {
                 if thrown is NonRetryableError { return completion(.failed, .failed, error: error) }
                 return retryOrFinal(.failed, final: .failed, error: error)
             case .retry(let at):
-                return completion(.failed, .retrying, retryAt: at ?? errand.retryTime(after: run.attemptCount, policy: policy, from: endedAt), error: error)
+                return completion(.failed, .retrying, retryAt: at ?? errand.retryTime(after: run.failedAttemptCount, policy: policy, from: endedAt), error: error)
             case .fail:
                 return completion(.failed, .failed, error: error)
             case .succeed(let json):

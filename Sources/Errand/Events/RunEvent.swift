@@ -28,6 +28,8 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case expired
         /// An attempt was cut short because its worker was lost; the run will be retried.
         case attemptCrashed
+        /// The run parked on a durable wait, a child run or a token (status `waiting`).
+        case waiting
     }
 
     /// What happened.
@@ -78,7 +80,8 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case .crashed: .crashed
         case .expired: .expired
         case .retrying: .retrying
-        case .delayed, .queued, .waiting: .triggered
+        case .waiting: .waiting
+        case .delayed, .queued: .triggered
         case .executing: .started
         }
         self.init(

@@ -44,6 +44,9 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable, Hashable {
         }
     }
 
+    /// The statuses that are not final.
+    public static let unfinished: Set<RunStatus> = Set(allCases.filter { !$0.isFinal })
+
     /// Whether the run waits for its start time (``RunRecord/scheduledAt``): `delayed`, `retrying`
     /// and `waiting` runs become `queued` once it has come.
     public var isParked: Bool {

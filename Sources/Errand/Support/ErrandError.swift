@@ -25,6 +25,12 @@ public struct ErrandError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let scheduleNotFound = Code(rawValue: "schedule_not_found")
         /// The store (or another part) does not support the operation.
         public static let unsupported = Code(rawValue: "unsupported")
+        /// No wait token has the id.
+        public static let tokenNotFound = Code(rawValue: "token_not_found")
+        /// The wait token was already completed or timed out.
+        public static let tokenResolved = Code(rawValue: "token_resolved")
+        /// A child run would be nested deeper than ``RunRecord/maximumDepth``.
+        public static let depthExceeded = Code(rawValue: "depth_exceeded")
     }
 
     /// The kind of error.

@@ -42,6 +42,9 @@ public struct RunContext: Sendable {
 
     let control: AttemptControl
 
+    /// The attempt's durable steps (`nil` outside a worker's attempt).
+    let journal: StepJournal?
+
     /// The time between when the run was due and when the handler was called (Ampt's `delay`).
     public var delay: Duration {
         .milliseconds(Int64((calledAt.timeIntervalSince(scheduledAt) * 1000).rounded()))
