@@ -135,7 +135,23 @@ enum RunFormatting {
         lines.append("attempts:")
         if run.attempts.isEmpty { lines.append("  -") }
         for attempt in run.attempts { lines.append(contentsOf: attemptLines(attempt)) }
+        if !run.steps.isEmpty {
+            lines.append("steps:")
+            for step in run.steps { lines.append(stepLine(step)) }
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// One durable step: key, kind, status, tries, times, output size or error.
+    static func stepLine(_ step: StepRecord) -> String {
+        var line = "  \(step.key)  \(step.kind.rawValue)  \(step.status.rawValue)  tries \(step.attempts)  started \(timestamp(step.startedAt))"
+        if let ended = step.endedAt { line += "  ended \(timestamp(ended))" }
+        if step.status == .waiting, let wake = step.wakeAt { line += "  until \(timestamp(wake))" }
+        if !step.childIDs.isEmpty { line += "  children \(step.childIDs.map(\.rawValue).joined(separator: ","))" }
+        if let token = step.tokenID { line += "  token \(token)" }
+        if step.output != nil { line += "  output \(step.outputSize) bytes" }
+        if let error = step.error { line += "  error: \(error.message)" }
+        return line
     }
 
     /// One attempt: number, worker, start, end, duration and outcome, then its error.

@@ -43,6 +43,14 @@ public struct RunView: Codable, Sendable {
     public var scheduleID: String?
     public var occurrenceAt: String?
     public var attempts: [AttemptView]?
+    /// How deep the run is nested below a run triggered from outside.
+    public var depth: Int
+    /// Whether its parent waits for it.
+    public var awaited: Bool
+    /// Attempts that ended parked on a wait rather than failed.
+    public var suspensions: Int
+    /// The durable steps (with the attempts; left out of listings).
+    public var steps: [StepView]?
 
     /// The view of a record; `includeAttempts` for a record read with its attempts.
     public init(_ record: RunRecord, includeAttempts: Bool) {
@@ -84,6 +92,10 @@ public struct RunView: Codable, Sendable {
         scheduleID = record.scheduleID
         occurrenceAt = record.occurrenceAt.map(time)
         attempts = includeAttempts ? record.attempts.map(AttemptView.init) : nil
+        depth = record.depth
+        awaited = record.awaited
+        suspensions = record.suspensions
+        steps = includeAttempts ? record.steps.map(StepView.init) : nil
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -126,5 +138,9 @@ public struct RunView: Codable, Sendable {
         try container.encode(scheduleID, forKey: .scheduleID)
         try container.encode(occurrenceAt, forKey: .occurrenceAt)
         try container.encodeIfPresent(attempts, forKey: .attempts)
+        try container.encode(depth, forKey: .depth)
+        try container.encode(awaited, forKey: .awaited)
+        try container.encode(suspensions, forKey: .suspensions)
+        try container.encodeIfPresent(steps, forKey: .steps)
     }
 }
