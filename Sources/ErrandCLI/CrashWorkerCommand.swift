@@ -11,6 +11,10 @@ import ServiceLifecycle
 /// Output: `triggered <total>` on standard output after each batch commits, `finished <count>`
 /// when every run is final. Step file lines: `start <run-id> <attempt>` when an attempt begins,
 /// `done <run-id> <attempt>` just before it returns.
+///
+/// With `--task steps` it runs `crash-steps` instead: three durable steps per run; step `n`'s
+/// closure writes `ran <run-id> <n>` and, once the step's output is stored, the handler writes
+/// `committed <run-id> <n>` (the durable-steps crash test).
 struct CrashWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crash-worker",
@@ -39,6 +43,17 @@ struct CrashWorkerCommand: AsyncParsableCommand {
     @Option(help: "Give up (exit 1) when the runs are not all final after this many seconds.")
     var timeout = 120
 
+    /// Which task the runs execute.
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        /// `crash-step`: one sleep between a start and a done line.
+        case attempts
+        /// `crash-steps`: three durable steps.
+        case steps
+    }
+
+    @Option(help: "The task the runs execute: attempts (crash-step) or steps (crash-steps, three durable steps).")
+    var task: Kind = .attempts
+
     func validate() throws {
         guard runs >= 0 else { throw ValidationError("invalid --runs \(runs): must be 0 or more") }
         guard batchSize >= 1 else { throw ValidationError("invalid --batch-size \(batchSize): must be at least 1") }
@@ -50,13 +65,27 @@ struct CrashWorkerCommand: AsyncParsableCommand {
         let logger = CLIEngine.logger(level: .error)
         let errand = Errand(store: store, configuration: .init(logger: logger))
         let log = try StepLog(path: stepFile)
-        let task = TaskDefinition<Step, NoOutput>(
-            "crash-step", options: TaskOptions(retry: RetryPolicy(maxAttempts: 5, factor: 2, minDelay: .milliseconds(50), maxDelay: .seconds(1)))
-        ) { _, context in
-            try log.append("start \(context.runID) \(context.attempt)")
-            try await Task.sleep(for: .milliseconds(Int.random(in: 2...10)))
-            try log.append("done \(context.runID) \(context.attempt)")
-            return NoOutput()
+        let options = TaskOptions(retry: RetryPolicy(maxAttempts: 5, factor: 2, minDelay: .milliseconds(50), maxDelay: .seconds(1)))
+        let task = switch self.task {
+        case .attempts:
+            TaskDefinition<Step, NoOutput>("crash-step", options: options) { _, context in
+                try log.append("start \(context.runID) \(context.attempt)")
+                try await Task.sleep(for: .milliseconds(Int.random(in: 2...10)))
+                try log.append("done \(context.runID) \(context.attempt)")
+                return NoOutput()
+            }
+        case .steps:
+            TaskDefinition<Step, NoOutput>("crash-steps", options: options) { _, context in
+                for number in 1...3 {
+                    try await context.step("s\(number)") {
+                        try log.append("ran \(context.runID) \(number)")
+                        try await Task.sleep(for: .milliseconds(Int.random(in: 1...5)))
+                    }
+                    try log.append("committed \(context.runID) \(number)")
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...5)))
+                }
+                return NoOutput()
+            }
         }
         try errand.register(task)
 
