@@ -21,6 +21,7 @@ struct BenchPhaseCommand: AsyncParsableCommand {
         case "claim_delayed": figures = try await runner.claimWithDelayedRuns()
         case "schedule": figures = try await ScheduleBenchmark.run(settings: settings)
         case "cron": figures = Self.cronFigures()
+        case "steps": figures = try await StepBenchmark.run(settings: settings)
         case "latency-worker": figures = try await runner.latencyWorker()
         case "latency-producer": figures = try await runner.latencyProducer()
         default: throw ValidationError("unknown phase \"\(phase)\"")
