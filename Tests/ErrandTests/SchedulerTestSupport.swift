@@ -105,6 +105,19 @@ struct RunOnlyStore: RunStore {
     func resolveToken(id: String, resolution: TokenResolution, now: Date) async throws -> TokenResolveResult {
         try await base.resolveToken(id: id, resolution: resolution, now: now)
     }
+    func publishEvent(_ event: EventRecord, runs: [NewRun], now: Date) async throws -> PublishResult {
+        try await base.publishEvent(event, runs: runs, now: now)
+    }
+    func event(id: String) async throws -> EventRecord? { try await base.event(id: id) }
+    func listEvents(_ query: EventQuery) async throws -> EventPage { try await base.listEvents(query) }
+    func replaceSubscriptions(_ subscriptions: [EventSubscription], forTasks tasks: Set<String>) async throws {
+        try await base.replaceSubscriptions(subscriptions, forTasks: tasks)
+    }
+    func subscriptions() async throws -> [EventSubscription] { try await base.subscriptions() }
+    func appendLogs(_ lines: [RunLogLine]) async throws { try await base.appendLogs(lines) }
+    func logs(runID: RunID, after index: Int, limit: Int) async throws -> [RunLogLine] {
+        try await base.logs(runID: runID, after: index, limit: limit)
+    }
 }
 
 extension TestErrand {

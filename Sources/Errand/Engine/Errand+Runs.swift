@@ -67,10 +67,7 @@ extension Errand {
             TriggerRequest(task: original.task, payload: payload ?? original.payload, options: options),
             now: now, replayOf: original.id
         )
-        let results = try await store.insertRuns([run], now: now)
-        wakeWorkers()
-        publish(RunEvent(kind: .triggered, runID: run.id, task: run.task, status: .queued, at: now))
-        return results[0].id
+        return try await insertNewRuns([run], now: now)[0]
     }
 
     /// Waits until a run reaches a final status and returns it, listening to this process's run

@@ -73,14 +73,21 @@ extension Errand {
     /// Stores new runs, wakes this process's workers and publishes `triggered` events.
     func insertNewRuns(_ runs: [NewRun], now: Date) async throws -> [RunID] {
         let results = try await store.insertRuns(runs, now: now)
+        announceCreated(zip(runs, results).filter { $0.1.created }.map(\.0), now: now)
+        return results.map(\.id)
+    }
+
+    /// After runs were created: wakes this process's workers, counts the runs and publishes their
+    /// `triggered` events.
+    func announceCreated(_ runs: [NewRun], now: Date) {
+        guard !runs.isEmpty else { return }
         wakeWorkers()
         metrics.triggered(runs)
         if bus.hasSubscribers {
-            for (run, result) in zip(runs, results) where result.created {
+            for run in runs {
                 publish(RunEvent(kind: .triggered, runID: run.id, task: run.task, status: run.scheduledAt > now ? .delayed : .queued, at: now))
             }
         }
-        return results.map(\.id)
     }
 
     /// Checks a request and turns it into the run to insert.
@@ -117,7 +124,10 @@ extension Errand {
             expiresAt: ttl.map { scheduledAt.adding($0) },
             maxAttempts: taskOptions.retry.maxAttempts,
             replayOf: replayOf,
-            parentID: parentID
+            parentID: parentID,
+            origin: parentID.map { RunOrigin(.parent, $0.rawValue) } ?? replayOf.map { RunOrigin(.replay, $0.rawValue) } ?? options.origin ?? .app,
+            requiredLabels: taskOptions.requiredLabels.sorted(),
+            cost: taskOptions.cost
         )
     }
 }

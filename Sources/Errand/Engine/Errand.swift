@@ -27,6 +27,7 @@ public final class Errand: Sendable {
     let metrics = ErrandMetrics()
     /// Declared schedules and this process's schedulers (see `Errand+Schedules.swift`).
     let scheduling = ScheduleRegistry()
+    let subscribing = Mutex<SubscriptionRegistry>(SubscriptionRegistry())
 
     /// Creates an engine on a store.
     public init(store: any RunStore, clock: any WallClock = SystemClock(), configuration: Configuration = Configuration()) {

@@ -36,7 +36,8 @@ extension Worker {
             runID: run.id, attempt: run.attemptCount, taskName: run.task, queue: run.queue, tags: run.tags,
             createdAt: run.createdAt, scheduledAt: run.scheduledAt, calledAt: control.startedAt, baseLogger: logger,
             clock: clock, initOutput: nil, control: control,
-            journal: StepJournal(errand: errand, runID: run.id, attempt: run.attemptCount, depth: run.depth)
+            journal: StepJournal(errand: errand, runID: run.id, attempt: run.attemptCount, depth: run.depth),
+            logSink: RunLogSink(errand: errand, runID: run.id, task: run.task, attempt: run.attemptCount)
         )
         errand.metrics.started(run, at: control.startedAt)
         if errand.bus.hasSubscribers {
@@ -92,6 +93,7 @@ extension Worker {
     private func finish(
         _ run: RunRecord, task: AnyTask?, context: RunContext, control: AttemptControl, result: AttemptResult
     ) async {
+        await context.logSink?.flush()
         let endedAt = clock.now
         guard let completion = await decide(run, task: task, context: context, result: result, endedAt: endedAt, elapsed: control.startedAt) else {
             context.logger.warning("attempt abandoned: the worker no longer holds the run")

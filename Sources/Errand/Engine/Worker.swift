@@ -26,6 +26,9 @@ public final class Worker: Service, Sendable {
 
     struct State {
         var inFlight: [RunID: AttemptControl] = [:]
+        /// The slots the in-flight attempts take (their runs' cost).
+        var costs: [RunID: Int] = [:]
+        var usedSlots = 0
         var shuttingDown = false
         var stopped = false
     }
@@ -48,6 +51,7 @@ public final class Worker: Service, Sendable {
         try configuration.validate()
         let declared = errand.declaredQueues
         try await store.upsertQueues(declared)
+        try await errand.storeDeclaredSubscriptions()
         let queues = configuration.queues ?? Set(declared.map(\.name))
         self.queues.withLock { $0 = queues }
         logger.info("worker started", metadata: ["worker": "\(configuration.id)", "concurrency": "\(configuration.concurrency)"])
@@ -93,8 +97,8 @@ public final class Worker: Service, Sendable {
         // claims rather than one per finished attempt.
         let threshold = max(1, min(batch, configuration.concurrency) / 4)
         while !isShuttingDown && !Task.isCancelled {
-            let inFlight = inFlightCount
-            let free = configuration.concurrency - inFlight
+            let (inFlight, used) = state.withLock { ($0.inFlight.count, $0.usedSlots) }
+            let free = configuration.concurrency - used
             if free > 0 && (inFlight == 0 || free >= threshold) {
                 let limit = min(free, batch)
                 let now = clock.now
@@ -102,7 +106,7 @@ public final class Worker: Service, Sendable {
                 do {
                     runs = try await store.claimRuns(ClaimRequest(
                         workerID: configuration.id, queues: claimQueues, limit: limit, now: now,
-                        leaseUntil: now.adding(configuration.leaseDuration)
+                        leaseUntil: now.adding(configuration.leaseDuration), labels: configuration.labels, slots: free
                     ))
                 } catch {
                     logger.error("claiming runs failed", metadata: ["error": "\(error)"])
@@ -112,7 +116,11 @@ public final class Worker: Service, Sendable {
                 for run in runs {
                     let task = errand.task(named: run.task)
                     let control = makeControl(for: run, task: task)
-                    state.withLock { $0.inFlight[run.id] = control }
+                    state.withLock { state in
+                        state.inFlight[run.id] = control
+                        state.costs[run.id] = run.cost
+                        state.usedSlots += run.cost
+                    }
                     group.addTask { await self.execute(run, task: task, control: control) }
                 }
                 if !runs.isEmpty { heartbeatSignal.signal() }
@@ -187,7 +195,10 @@ public final class Worker: Service, Sendable {
     }
 
     func finished(_ id: RunID) {
-        state.withLock { _ = $0.inFlight.removeValue(forKey: id) }
+        state.withLock { state in
+            state.inFlight.removeValue(forKey: id)
+            state.usedSlots -= state.costs.removeValue(forKey: id) ?? 0
+        }
         wake.signal()
     }
 }

@@ -22,12 +22,16 @@ public struct WorkerConfiguration: Sendable {
     public var pollInterval: Duration
     /// On shutdown, how long in-flight attempts may go on before they are cancelled.
     public var shutdownGracePeriod: Duration
+    /// Labels the worker advertises (`gpu`, `large`): it claims runs whose task requires only
+    /// labels among them (``TaskOptions/requiredLabels``), and no run requiring another.
+    public var labels: Set<String>
 
     /// Creates a worker configuration.
     public init(
         id: String = WorkerConfiguration.defaultID(), queues: Set<String>? = nil, concurrency: Int = 10,
         claimBatchSize: Int = 100, leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
-        pollInterval: Duration = .milliseconds(500), shutdownGracePeriod: Duration = .seconds(30)
+        pollInterval: Duration = .milliseconds(500), shutdownGracePeriod: Duration = .seconds(30),
+        labels: Set<String> = []
     ) {
         self.id = id
         self.queues = queues
@@ -37,6 +41,7 @@ public struct WorkerConfiguration: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.pollInterval = pollInterval
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.labels = labels
     }
 
     /// `host-pid-random`.
@@ -50,6 +55,7 @@ public struct WorkerConfiguration: Sendable {
         guard concurrency >= 1 else {
             throw ErrandError.invalidArgument(field: "concurrency", value: String(concurrency), allowed: "must be at least 1")
         }
+        for label in labels { try WorkerLabels.validate(label, field: "labels") }
         guard claimBatchSize >= 1 else {
             throw ErrandError.invalidArgument(field: "claimBatchSize", value: String(claimBatchSize), allowed: "must be at least 1")
         }

@@ -30,6 +30,8 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case attemptCrashed
         /// The run parked on a durable wait, a child run or a token (status `waiting`).
         case waiting
+        /// The handler wrote a log line (``RunEvent/message``, ``RunEvent/logLevel``).
+        case log
     }
 
     /// What happened.
@@ -52,11 +54,14 @@ public struct RunEvent: Sendable, Hashable, Codable {
     public var error: RunError?
     /// When the next attempt is due, for `retrying`.
     public var retryAt: Date?
+    /// For a `log` event: the line's level.
+    public var logLevel: String?
 
     /// Creates an event.
     public init(
         kind: Kind, runID: RunID, task: String, status: RunStatus, attempt: Int? = nil, at: Date,
-        message: String? = nil, percent: Double? = nil, error: RunError? = nil, retryAt: Date? = nil
+        message: String? = nil, percent: Double? = nil, error: RunError? = nil, retryAt: Date? = nil,
+        logLevel: String? = nil
     ) {
         self.kind = kind
         self.runID = runID
@@ -68,6 +73,7 @@ public struct RunEvent: Sendable, Hashable, Codable {
         self.percent = percent
         self.error = error
         self.retryAt = retryAt
+        self.logLevel = logLevel
     }
 
     /// The event for a run that reached `record.status`.

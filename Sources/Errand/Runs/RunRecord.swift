@@ -83,6 +83,14 @@ public struct RunRecord: Codable, Sendable, Hashable {
     public var awaited: Bool
     /// Attempts that ended parked (`waiting`) rather than failed: they do not use up retries.
     public var suspensions: Int
+    /// Who or what triggered the run.
+    public var origin: RunOrigin
+    /// The published event that caused the run, if one did.
+    public var eventID: String?
+    /// Labels a worker must advertise to claim the run (from its task's ``TaskOptions/requiredLabels``).
+    public var requiredLabels: [String]
+    /// Worker slots an attempt of the run takes (from its task's ``TaskOptions/cost``).
+    public var cost: Int
     /// The durable steps, in the order they were first recorded (filled by ``RunStore/run(id:)``;
     /// empty in listings).
     public var steps: [StepRecord]
@@ -109,7 +117,7 @@ public struct RunRecord: Codable, Sendable, Hashable {
         leaseExpiresAt: Date? = nil, cancelRequestedAt: Date? = nil, replayOf: RunID? = nil,
         parentID: RunID? = nil, scheduleID: String? = nil, occurrenceAt: Date? = nil,
         attempts: [AttemptRecord] = [], depth: Int = 0, awaited: Bool = false, suspensions: Int = 0,
-        steps: [StepRecord] = []
+        steps: [StepRecord] = [], origin: RunOrigin = .app, eventID: String? = nil, requiredLabels: [String] = [], cost: Int = 1
     ) {
         self.id = id
         self.sequence = sequence
@@ -150,5 +158,9 @@ public struct RunRecord: Codable, Sendable, Hashable {
         self.awaited = awaited
         self.suspensions = suspensions
         self.steps = steps
+        self.origin = origin
+        self.eventID = eventID
+        self.requiredLabels = requiredLabels
+        self.cost = cost
     }
 }

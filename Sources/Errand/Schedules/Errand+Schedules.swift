@@ -209,9 +209,10 @@ extension Errand {
             run = NewRun(
                 task: schedule.task, queue: queue(ofTask: schedule.task) ?? schedule.task, priority: options.priority,
                 payload: schedule.payload, tags: options.tags, scheduledAt: now, expiresAt: options.ttl.map { now.adding($0) },
-                maxAttempts: options.retry.maxAttempts
+                maxAttempts: options.retry.maxAttempts, requiredLabels: options.requiredLabels.sorted(), cost: options.cost
             )
         }
+        run.origin = RunOrigin(.schedule, schedule.id)
         run.scheduleID = schedule.id
         run.occurrenceAt = occurrence
         run.scheduledAt = occurrence
@@ -220,13 +221,6 @@ extension Errand {
 
     /// After a scheduler created runs: wake workers, count and announce them.
     func scheduledRunsCreated(_ runs: [NewRun], now: Date) {
-        guard !runs.isEmpty else { return }
-        wakeWorkers()
-        metrics.triggered(runs)
-        if bus.hasSubscribers {
-            for run in runs {
-                publish(RunEvent(kind: .triggered, runID: run.id, task: run.task, status: run.scheduledAt > now ? .delayed : .queued, at: now))
-            }
-        }
+        announceCreated(runs, now: now)
     }
 }

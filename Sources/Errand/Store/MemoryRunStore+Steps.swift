@@ -77,6 +77,7 @@ extension MemoryRunStore {
     /// Drops a pruned run's steps, tokens and child links.
     static func forgetDurableState(of run: RunRecord, in state: inout State) {
         state.steps[run.id] = nil
+        state.logs[run.id] = nil
         state.children[run.id] = nil
         if let parentID = run.parentID { state.children[parentID]?.removeAll { $0 == run.id } }
         for (id, token) in state.tokens where token.runID == run.id {

@@ -22,6 +22,10 @@ public final class MemoryRunStore: RunStore {
         var children: [RunID: [RunID]] = [:]
         var tokens: [String: WaitToken] = [:]
         var tokenKeys: [String: String] = [:]
+        var events: [String: EventRecord] = [:]
+        var eventOrder: [String] = []
+        var subscriptions: [EventSubscription] = []
+        var logs: [RunID: [RunLogLine]] = [:]
     }
 
     struct IdempotencyKey: Hashable {
@@ -94,6 +98,7 @@ public final class MemoryRunStore: RunStore {
                 }
                 guard run.status == .queued,
                       request.queues?.contains(run.queue) ?? true,
+                      request.accepts(requiredLabels: run.requiredLabels),
                       !state.paused.contains(run.queue),
                       // The time to live only applies until the first attempt starts.
                       run.attemptCount > 0 || (run.expiresAt.map({ $0 > request.now }) ?? true)
@@ -102,11 +107,14 @@ public final class MemoryRunStore: RunStore {
             }
             candidates.sort(by: Self.claimOrder)
             var claimed: [RunRecord] = []
+            var freeSlots = request.slots ?? Int.max
             for var run in candidates {
-                guard claimed.count < request.limit else { break }
+                guard claimed.count < request.limit, freeSlots > 0 else { break }
+                if run.cost > freeSlots { continue }
                 let group = GroupKey(run)
                 if let limit = state.queues[run.queue]?.concurrency, executing[group, default: 0] >= limit { continue }
                 executing[group, default: 0] += 1
+                freeSlots -= run.cost
                 run.status = .executing
                 run.attemptCount += 1
                 run.workerID = request.workerID

@@ -38,13 +38,22 @@ public struct NewRun: Sendable, Hashable {
     public var depth: Int
     /// Whether the parent waits for it (see ``RunRecord/awaited``).
     public var awaited: Bool
+    /// Who or what triggered it.
+    public var origin: RunOrigin
+    /// The published event that caused it.
+    public var eventID: String?
+    /// Labels a worker must advertise to claim it, sorted.
+    public var requiredLabels: [String]
+    /// Worker slots an attempt takes.
+    public var cost: Int
 
     /// Creates a run to insert.
     public init(
         id: RunID = .generate(), task: String, queue: String, concurrencyKey: String? = nil, priority: Int = 0,
         payload: Data, tags: [String] = [], idempotencyKey: String? = nil, idempotencyExpiresAt: Date? = nil,
         scheduledAt: Date, expiresAt: Date? = nil, maxAttempts: Int = 3, replayOf: RunID? = nil,
-        parentID: RunID? = nil, scheduleID: String? = nil, occurrenceAt: Date? = nil, depth: Int = 0, awaited: Bool = false
+        parentID: RunID? = nil, scheduleID: String? = nil, occurrenceAt: Date? = nil, depth: Int = 0, awaited: Bool = false,
+        origin: RunOrigin = .app, eventID: String? = nil, requiredLabels: [String] = [], cost: Int = 1
     ) {
         self.id = id
         self.task = task
@@ -64,6 +73,10 @@ public struct NewRun: Sendable, Hashable {
         self.occurrenceAt = occurrenceAt
         self.depth = depth
         self.awaited = awaited
+        self.origin = origin
+        self.eventID = eventID
+        self.requiredLabels = requiredLabels
+        self.cost = cost
     }
 
     /// The record a store creates for this run at `now`.
@@ -74,7 +87,7 @@ public struct NewRun: Sendable, Hashable {
             idempotencyKey: idempotencyKey, idempotencyExpiresAt: idempotencyExpiresAt, createdAt: now,
             scheduledAt: scheduledAt, updatedAt: now, expiresAt: expiresAt, maxAttempts: maxAttempts,
             replayOf: replayOf, parentID: parentID, scheduleID: scheduleID, occurrenceAt: occurrenceAt,
-            depth: depth, awaited: awaited
+            depth: depth, awaited: awaited, origin: origin, eventID: eventID, requiredLabels: requiredLabels, cost: cost
         )
     }
 }

@@ -18,11 +18,16 @@ public struct RunQuery: Sendable, Hashable {
     public var cursor: String?
     /// Only the children of this run.
     public var parentID: RunID?
+    /// Only runs of this origin: its kind, and its reference when it has one.
+    public var origin: RunOrigin?
+    /// Only the runs this published event caused.
+    public var eventID: String?
 
     /// Creates a query.
     public init(
         task: String? = nil, statuses: Set<RunStatus>? = nil, tag: String? = nil, createdFrom: Date? = nil,
-        createdTo: Date? = nil, limit: Int = 50, cursor: String? = nil, parentID: RunID? = nil
+        createdTo: Date? = nil, limit: Int = 50, cursor: String? = nil, parentID: RunID? = nil,
+        origin: RunOrigin? = nil, eventID: String? = nil
     ) {
         self.task = task
         self.statuses = statuses
@@ -32,6 +37,8 @@ public struct RunQuery: Sendable, Hashable {
         self.limit = limit
         self.cursor = cursor
         self.parentID = parentID
+        self.origin = origin
+        self.eventID = eventID
     }
 
     /// The sequence number a cursor stands for: runs older than it come next.
@@ -53,6 +60,11 @@ public struct RunQuery: Sendable, Hashable {
         if let createdFrom, record.createdAt < createdFrom { return false }
         if let createdTo, record.createdAt >= createdTo { return false }
         if let parentID, record.parentID != parentID { return false }
+        if let origin {
+            if record.origin.kind != origin.kind { return false }
+            if let reference = origin.reference, record.origin.reference != reference { return false }
+        }
+        if let eventID, record.eventID != eventID { return false }
         return true
     }
 }

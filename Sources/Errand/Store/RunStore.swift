@@ -15,11 +15,13 @@ import Foundation
 /// Claim rules, which every store implements exactly:
 /// 1. `delayed`, `retrying` and `waiting` runs whose ``RunRecord/scheduledAt`` is at or before
 ///    `now` become `queued` (so the claim never scans runs that are not yet due).
-/// 2. Candidates are `queued` runs of the requested, unpaused queues whose time to live has not
+/// 2. Candidates are `queued` runs of the requested, unpaused queues, whose required labels are all
+///    among the request's labels, and whose time to live has not
 ///    passed (the time to live only applies before the first attempt), ordered by priority (higher first), then ``RunRecord/scheduledAt``, then sequence.
 /// 3. A queue's concurrency limit applies per group (queue, concurrency key), a run without a
 ///    key being in the group (queue, none): a candidate is skipped while its group already has
-///    `limit` runs `executing`, counting runs claimed earlier in the same call.
+///    `limit` runs `executing`, counting runs claimed earlier in the same call. With
+///    ``ClaimRequest/slots``, a candidate whose cost exceeds the slots left is skipped.
 /// 4. A claimed run becomes `executing`: its attempt count goes up by one, an attempt record is
 ///    added, it gets the worker id and the lease, and `submittedAt` is set if it was not.
 /// Parked runs and their wake-ups, which every store implements exactly:
@@ -30,7 +32,7 @@ import Foundation
 ///   crashed, canceled or expired, by any operation — its parent, if `waiting`, becomes due at
 ///   once when none of its other awaited children is unfinished; in the same transaction.
 /// - Resolving a token makes its `waiting` run due at once, in the same transaction.
-/// - Pruning a run deletes its attempts, steps and tokens.
+/// - Pruning a run deletes its attempts, steps, tokens and log lines.
 public protocol RunStore: Sendable {
     /// Inserts runs in one transaction. A run whose task already has a run with the same
     /// idempotency key whose key has not expired is not inserted: its result carries the existing
@@ -104,6 +106,37 @@ public protocol RunStore: Sendable {
     /// Completes or times out a pending token, in one transaction with waking the `waiting` run
     /// that created it (its start time becomes `now`).
     func resolveToken(id: String, resolution: TokenResolution, now: Date) async throws -> TokenResolveResult
+
+    // MARK: Published events and subscriptions
+
+    /// Stores a published event and the runs it causes, in one transaction. When an event with
+    /// the same id exists, stores nothing and returns it (`created` false). Each run carries the
+    /// event id; ``EventRecord/runIDs`` lists the runs' ids as stored (an idempotency key may
+    /// return an existing run).
+    func publishEvent(_ event: EventRecord, runs: [NewRun], now: Date) async throws -> PublishResult
+
+    /// The event with this id.
+    func event(id: String) async throws -> EventRecord?
+
+    /// Events, newest first, a page at a time.
+    func listEvents(_ query: EventQuery) async throws -> EventPage
+
+    /// Replaces the stored subscriptions of `tasks` by `subscriptions`, in one transaction.
+    func replaceSubscriptions(_ subscriptions: [EventSubscription], forTasks tasks: Set<String>) async throws
+
+    /// Every stored subscription.
+    func subscriptions() async throws -> [EventSubscription]
+
+    // MARK: Run logs
+
+    /// Appends log lines, numbering them per run after the run's last line. A run keeps at most
+    /// ``RunLogLine/maximumPerRun`` lines: the line that reaches the bound is stored as
+    /// ``RunLogLine/truncationMarker(runID:attempt:at:)`` and later lines are dropped.
+    func appendLogs(_ lines: [RunLogLine]) async throws
+
+    /// A run's log lines after line `index` (0 for all), in order, at most `limit`.
+    func logs(runID: RunID, after index: Int, limit: Int) async throws -> [RunLogLine]
+
 
 }
 

@@ -30,6 +30,7 @@ public struct RunContext: Sendable {
     /// A logger with the run id, task and attempt as metadata.
     public var logger: Logger {
         var logger = baseLogger
+        if let logSink { logger.handler = RunLogHandler(base: logger.handler, sink: logSink) }
         logger[metadataKey: "run"] = "\(runID)"
         logger[metadataKey: "task"] = "\(taskName)"
         logger[metadataKey: "attempt"] = "\(attempt)"
@@ -44,6 +45,9 @@ public struct RunContext: Sendable {
 
     /// The attempt's durable steps (`nil` outside a worker's attempt).
     let journal: StepJournal?
+
+    /// Where the attempt's log lines go (`nil` outside a worker's attempt).
+    let logSink: RunLogSink?
 
     /// The time between when the run was due and when the handler was called (Ampt's `delay`).
     public var delay: Duration {

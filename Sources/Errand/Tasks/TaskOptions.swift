@@ -16,11 +16,18 @@ public struct TaskOptions: Sendable, Hashable {
     public var ttl: Duration?
     /// Tags added to every run of the task.
     public var tags: [String]
+    /// Labels a worker must advertise (``WorkerConfiguration/labels``) to claim the task's runs,
+    /// for example `gpu` or `large`: routing to the right machines.
+    public var requiredLabels: Set<String>
+    /// Worker slots one attempt takes (default 1): a worker with capacity 8 runs at most two
+    /// attempts of cost 4 at once.
+    public var cost: Int
 
     /// Creates task options.
     public init(
         timeout: Duration = .seconds(30), maxDuration: Duration? = nil, retry: RetryPolicy = .default,
-        queue: QueueOptions = QueueOptions(), priority: Int = 0, ttl: Duration? = nil, tags: [String] = []
+        queue: QueueOptions = QueueOptions(), priority: Int = 0, ttl: Duration? = nil, tags: [String] = [],
+        requiredLabels: Set<String> = [], cost: Int = 1
     ) {
         self.timeout = timeout
         self.maxDuration = maxDuration
@@ -29,6 +36,8 @@ public struct TaskOptions: Sendable, Hashable {
         self.priority = priority
         self.ttl = ttl
         self.tags = tags
+        self.requiredLabels = requiredLabels
+        self.cost = cost
     }
 
     /// Checks every option, naming the first bad one.
@@ -48,6 +57,12 @@ public struct TaskOptions: Sendable, Hashable {
         }
         try TriggerOptions.validateTags(tags)
         try retry.validate()
+        guard (1...1024).contains(cost) else {
+            throw ErrandError.invalidArgument(field: "cost", value: String(cost), allowed: "a task's cost is 1 to 1024 worker slots")
+        }
+        for label in requiredLabels {
+            try WorkerLabels.validate(label, field: "requiredLabels")
+        }
     }
 }
 

@@ -24,12 +24,14 @@ public struct TriggerOptions: Sendable {
     public var concurrencyKey: String?
     /// Overrides the task's queue.
     public var queue: String?
+    /// Who triggers the run (default ``RunOrigin/app``); surfaces set it, see ``RunOrigin``.
+    public var origin: RunOrigin?
 
     /// Creates trigger options.
     public init(
         after: TriggerDelay? = nil, priority: Int? = nil, tags: [String] = [], idempotencyKey: String? = nil,
         idempotencyKeyTTL: Duration = .seconds(24 * 3600), ttl: Duration? = nil, concurrencyKey: String? = nil,
-        queue: String? = nil
+        queue: String? = nil, origin: RunOrigin? = nil
     ) {
         self.after = after
         self.priority = priority
@@ -39,6 +41,7 @@ public struct TriggerOptions: Sendable {
         self.ttl = ttl
         self.concurrencyKey = concurrencyKey
         self.queue = queue
+        self.origin = origin
     }
 
     /// The most tags a run may carry.
