@@ -55,6 +55,9 @@ struct StatementBinder {
 
     mutating func bind(_ value: Int?) { bind(value.map(Int64.init)) }
 
+    /// Binds a flag as 0 or 1.
+    mutating func bind(_ value: Bool) { bind(Int64(value ? 1 : 0)) }
+
     mutating func bind(_ value: Double?) {
         if let value { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
         index += 1
