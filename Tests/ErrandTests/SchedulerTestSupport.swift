@@ -96,6 +96,15 @@ struct RunOnlyStore: RunStore {
     func upsertQueues(_ queues: [QueueConfig]) async throws { try await base.upsertQueues(queues) }
     func setQueuePaused(_ name: String, paused: Bool) async throws { try await base.setQueuePaused(name, paused: paused) }
     func queueStates() async throws -> [QueueState] { try await base.queueStates() }
+    func steps(runID: RunID) async throws -> [StepRecord] { try await base.steps(runID: runID) }
+    func saveStep(_ step: StepRecord, runID: RunID, attempt: Int) async throws -> Bool {
+        try await base.saveStep(step, runID: runID, attempt: attempt)
+    }
+    func createToken(_ token: WaitToken) async throws -> WaitToken { try await base.createToken(token) }
+    func token(id: String) async throws -> WaitToken? { try await base.token(id: id) }
+    func resolveToken(id: String, resolution: TokenResolution, now: Date) async throws -> TokenResolveResult {
+        try await base.resolveToken(id: id, resolution: resolution, now: now)
+    }
 }
 
 extension TestErrand {
