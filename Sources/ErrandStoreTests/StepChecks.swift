@@ -5,16 +5,17 @@ import Testing
 /// Durable steps: fenced writes, order, replacement by key, where they are read.
 enum StepChecks {
     static func saveStepIsFencedByAttempt(_ store: any RunStore) async throws {
-        let queued = try await store.insertDue(1)[0]
+        let queued = try await store.insert([makeRun(queue: "idle")])[0]
         #expect(try await store.saveStep(makeStep("a", attempt: 0), runID: queued, attempt: 0) == false, "a queued run executes no attempt")
         #expect(try await store.saveStep(makeStep("a"), runID: "run_unknown", attempt: 1) == false, "unknown run")
-        let run = try await store.claimOne(now: t0)
+        try await store.insertDue(1)
+        let run = try await store.claimOne(queues: ["q"], now: t0)
         #expect(try await store.saveStep(makeStep("a"), runID: run.id, attempt: 1))
         #expect(try await store.saveStep(makeStep("b", attempt: 2), runID: run.id, attempt: 2) == false, "not the executing attempt")
         #expect(try await store.saveStep(makeStep("b", attempt: 0), runID: run.id, attempt: 0) == false, "an attempt of the past")
         try await store.complete(completion(of: run, .retrying, at: at(2), retryAt: at(5)))
         #expect(try await store.saveStep(makeStep("b"), runID: run.id, attempt: 1) == false, "the attempt ended")
-        let second = try await store.claimOne(now: at(5))
+        let second = try await store.claimOne(queues: ["q"], now: at(5))
         #expect(try await store.saveStep(makeStep("b"), runID: run.id, attempt: 1) == false, "a stale attempt")
         #expect(try await store.saveStep(makeStep("b", attempt: 2), runID: second.id, attempt: 2))
         #expect(try await store.steps(runID: run.id).map(\.key) == ["a", "b"], "only the fenced writes were recorded")
