@@ -16,6 +16,12 @@ import GRDB
 /// `executing`) is read back from the pending changes, never from the stale row, so completions
 /// apply exactly one after another as in ``MemoryRunStore``; each row is written once, with its
 /// final values.
+///
+/// Parked runs (see "Parked runs and their wake-ups" on ``RunStore``): a `waiting` completion whose
+/// wait target is already met (read with the pending changes applied) is due at once; the waiting
+/// parents of awaited children that became final are woken after the writes, by
+/// ``WakeStatements/wakeParents(_:_:)``, in the same transaction. Runs without a parent cost no
+/// statement for this.
 enum CompletionStatements {
     /// Rows per `UPDATE … FROM (VALUES …)`.
     static let rowsPerStatement = 32
@@ -182,19 +188,12 @@ enum CompletionStatements {
             guard let attempt = run.attempts.last(where: { $0.number == key.number }) else { continue }
             rows.append((run.id.rawValue, attempt))
         }
-        var start = 0
-        while start < rows.count {
-            let chunk = rows[start ..< min(start + rowsPerStatement, rows.count)]
-            var binder = StatementBinder(try db.cachedStatement(sql: updateAttemptsSQL[chunk.count]), db)
-            for (runID, attempt) in chunk {
-                binder.bind(runID)
-                binder.bind(attempt.number)
-                binder.bind(attempt.endedAt)
-                binder.bind(attempt.outcome?.rawValue)
-                binder.bind(attempt.error)
-            }
-            try binder.execute()
-            start += chunk.count
+        try StatementBinder.execute(rows, rowsPerStatement: rowsPerStatement, sql: { updateAttemptsSQL[$0] }, db) { binder, row in
+            binder.bind(row.runID)
+            binder.bind(row.attempt.number)
+            binder.bind(row.attempt.endedAt)
+            binder.bind(row.attempt.outcome?.rawValue)
+            binder.bind(row.attempt.error)
         }
     }
 }

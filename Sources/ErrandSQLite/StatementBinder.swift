@@ -86,6 +86,22 @@ struct StatementBinder {
         index += 1
     }
 
+    /// Writes `rows` with a multi-row statement: up to `rowsPerStatement` rows per execution of
+    /// `sql(count)` (a statement for `count` rows, prepared by `db`), each row bound by `bindRow`.
+    static func execute<Row>(
+        _ rows: some Collection<Row>, rowsPerStatement: Int, sql: (Int) -> String, _ db: Database,
+        bindRow: (inout StatementBinder, Row) -> Void
+    ) throws {
+        var rest = rows[...]
+        while !rest.isEmpty {
+            let chunk = rest.prefix(rowsPerStatement)
+            var binder = StatementBinder(try db.cachedStatement(sql: sql(chunk.count)), db)
+            for row in chunk { bindRow(&binder, row) }
+            try binder.execute()
+            rest = rest.dropFirst(chunk.count)
+        }
+    }
+
     /// Runs the statement to completion (it must return no rows), then resets it.
     func execute() throws {
         let code = sqlite3_step(statement)

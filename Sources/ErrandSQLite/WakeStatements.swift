@@ -55,16 +55,9 @@ enum WakeStatements {
         for wake in wakes {
             if times.updateValue(wake.time, forKey: wake.parentID) == nil { order.append(wake.parentID) }
         }
-        var start = 0
-        while start < order.count {
-            let chunk = order[start ..< min(start + rowsPerStatement, order.count)]
-            var binder = StatementBinder(try db.cachedStatement(sql: wakeParentsSQL[chunk.count]), db)
-            for id in chunk {
-                binder.bind(id.rawValue)
-                binder.bind(times[id])
-            }
-            try binder.execute()
-            start += chunk.count
+        try StatementBinder.execute(order, rowsPerStatement: rowsPerStatement, sql: { wakeParentsSQL[$0] }, db) { binder, id in
+            binder.bind(id.rawValue)
+            binder.bind(times[id])
         }
     }
 
