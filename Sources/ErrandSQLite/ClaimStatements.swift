@@ -6,7 +6,8 @@ import GRDB
 ///
 /// Every read is an ordered probe of a partial index, so a claim's cost depends on the queues,
 /// concurrency groups and runs it takes, not on how many runs are stored:
-/// 1. `runs_due` promotes due `delayed` and `retrying` runs (runs due later are never visited).
+/// 1. `runs_due` promotes due `delayed`, `retrying` and `waiting` runs (runs due later, and runs
+///    parked until woken, are never visited).
 /// 2. `runs_claim` (queue, concurrency key, priority desc, due time, sequence) lists the queues
 ///    holding queued runs (a skip scan, one seek per queue) and each queue's concurrency groups
 ///    (one seek per group).
@@ -62,7 +63,7 @@ enum ClaimStatements {
 
     static let promoteSQL = """
         UPDATE runs SET status = 'queued', updated_at = ?
-        WHERE status IN ('delayed', 'retrying') AND scheduled_at <= ?
+        WHERE \(Schema.parkedCondition) AND scheduled_at <= ?
         """
     static let settingsSQL = "SELECT name, concurrency, paused FROM queues"
     static let firstQueueSQL = "SELECT min(queue) FROM runs INDEXED BY runs_claim WHERE status = 'queued'"

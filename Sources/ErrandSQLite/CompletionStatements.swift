@@ -16,6 +16,12 @@ import GRDB
 /// `executing`) is read back from the pending changes, never from the stale row, so completions
 /// apply exactly one after another as in ``MemoryRunStore``; each row is written once, with its
 /// final values.
+///
+/// Parked runs (see "Parked runs and their wake-ups" on ``RunStore``): a `waiting` completion whose
+/// wait target is already met (read with the pending changes applied) is due at once; the waiting
+/// parents of awaited children that became final are woken after the writes, by
+/// ``WakeStatements/wakeParents(_:_:)``, in the same transaction. Runs without a parent cost no
+/// statement for this.
 enum CompletionStatements {
     /// Rows per `UPDATE … FROM (VALUES …)`.
     static let rowsPerStatement = 32
@@ -24,6 +30,7 @@ enum CompletionStatements {
     private static let runColumns = [
         "status", "updated_at", "worker_id", "lease_expires_at", "execution_nanoseconds", "error_type", "error_name",
         "error_message", "error_stack", "completed_at", "failed_at", "canceled_at", "scheduled_at", "result", "result_note",
+        "suspensions",
     ]
 
     /// The `attempts` columns an attempt's end changes, after `run_id` and `number`.
@@ -63,6 +70,7 @@ enum CompletionStatements {
         var changedRuns: [Int64] = []  // in the order first changed
         var endedAttempts: [AttemptKey] = []
         var repeated = false  // whether a run was completed twice
+        var endedChildren: [EndedChild] = []
         results.reserveCapacity(completions.count)
         latest.reserveCapacity(completions.count)
         changedRuns.reserveCapacity(completions.count)
@@ -89,6 +97,13 @@ enum CompletionStatements {
                 repeated = true
             }
             run.apply(completion)
+            if run.status == .waiting, let target = completion.waitingFor,
+               try WakeStatements.isMet(target, pending: { latest[$0].map { results[$0]!.status } }, db) {
+                run.scheduledAt = completion.endedAt
+            }
+            if run.awaited, run.status.isFinal, let parentID = run.parentID {
+                endedChildren.append(EndedChild(parentID: parentID, time: completion.endedAt, index: results.count))
+            }
             latest[run.sequence] = results.count
             endedAttempts.append(AttemptKey(sequence: run.sequence, number: completion.attempt))
             results.append(run)
@@ -96,7 +111,33 @@ enum CompletionStatements {
         let final = { (sequence: Int64) in results[latest[sequence]!]! }
         try writeRuns(changedRuns.map(final), db)
         try writeAttempts(repeated ? unique(endedAttempts) : endedAttempts, of: final, db)
+        if !endedChildren.isEmpty { try wakeParents(of: endedChildren, results: results, db) }
         return results
+    }
+
+    /// An awaited child that became final: completion `index` of the call ended it at `time`.
+    private struct EndedChild {
+        var parentID: RunID
+        var time: Date
+        var index: Int
+    }
+
+    /// Wakes the parents of the awaited children the call ended, as if each child's end woke its
+    /// parent at once, as ``MemoryRunStore`` does it: a child's end only wakes a parent that is
+    /// `waiting` then, so not one that completes an attempt later in the same call (it was still
+    /// executing); a parent is `waiting` then exactly when it is now (completions only apply to
+    /// executing runs); and its awaited children are all final when the last of them ends, so after
+    /// the writes is when to look.
+    private static func wakeParents(of ended: [EndedChild], results: [RunRecord?], _ db: Database) throws {
+        var lastCompletion: [RunID: Int] = [:]
+        for (index, run) in results.enumerated() {
+            if let run { lastCompletion[run.id] = index }
+        }
+        let wakes = ended.compactMap { child -> WakeStatements.ParentWake? in
+            if let parentIndex = lastCompletion[child.parentID], parentIndex > child.index { return nil }
+            return WakeStatements.ParentWake(parentID: child.parentID, time: child.time)
+        }
+        try WakeStatements.wakeParents(wakes, db)
     }
 
     /// An attempt of a run being completed.
@@ -130,6 +171,7 @@ enum CompletionStatements {
                 binder.bind(run.scheduledAt)
                 binder.bind(run.result)
                 binder.bind(run.resultNote)
+                binder.bind(run.suspensions)
             }
             try binder.execute()
             start += chunk.count
@@ -146,19 +188,12 @@ enum CompletionStatements {
             guard let attempt = run.attempts.last(where: { $0.number == key.number }) else { continue }
             rows.append((run.id.rawValue, attempt))
         }
-        var start = 0
-        while start < rows.count {
-            let chunk = rows[start ..< min(start + rowsPerStatement, rows.count)]
-            var binder = StatementBinder(try db.cachedStatement(sql: updateAttemptsSQL[chunk.count]), db)
-            for (runID, attempt) in chunk {
-                binder.bind(runID)
-                binder.bind(attempt.number)
-                binder.bind(attempt.endedAt)
-                binder.bind(attempt.outcome?.rawValue)
-                binder.bind(attempt.error)
-            }
-            try binder.execute()
-            start += chunk.count
+        try StatementBinder.execute(rows, rowsPerStatement: rowsPerStatement, sql: { updateAttemptsSQL[$0] }, db) { binder, row in
+            binder.bind(row.runID)
+            binder.bind(row.attempt.number)
+            binder.bind(row.attempt.endedAt)
+            binder.bind(row.attempt.outcome?.rawValue)
+            binder.bind(row.attempt.error)
         }
     }
 }

@@ -13,6 +13,7 @@ enum RunColumns {
         "max_attempts", "execution_nanoseconds", "progress_message", "progress_percent", "result",
         "result_note", "error_type", "error_name", "error_message", "error_stack", "worker_id",
         "lease_expires_at", "cancel_requested_at", "replay_of", "parent_id", "schedule_id", "occurrence_at",
+        "depth", "awaited", "suspensions",
     ]
 
     /// The column list for `SELECT`, optionally qualified with a table name.
@@ -44,7 +45,8 @@ enum RunColumns {
             maxAttempts: row[20], executionTime: executionTime, progressMessage: row[22], progressPercent: row[23],
             result: row[24], resultNote: row[25], error: ColumnCoding.error(row, at: 26), workerID: row[30],
             leaseExpiresAt: optionalTime(31), cancelRequestedAt: optionalTime(32), replayOf: runID(33),
-            parentID: runID(34), scheduleID: row[35], occurrenceAt: optionalTime(36)
+            parentID: runID(34), scheduleID: row[35], occurrenceAt: optionalTime(36), depth: row[37], awaited: row[38],
+            suspensions: row[39]
         )
     }
 
@@ -80,7 +82,8 @@ enum RunColumns {
             progressPercent: row.optionalDouble(23), result: row.optionalData(24), resultNote: row.optionalString(25),
             error: error, workerID: row.optionalString(30), leaseExpiresAt: row.optionalDate(31),
             cancelRequestedAt: row.optionalDate(32), replayOf: runID(33), parentID: runID(34),
-            scheduleID: row.optionalString(35), occurrenceAt: row.optionalDate(36)
+            scheduleID: row.optionalString(35), occurrenceAt: row.optionalDate(36), depth: row.int(37),
+            awaited: row.int64(38) != 0, suspensions: row.int(39)
         )
     }
 
@@ -130,6 +133,9 @@ enum RunColumns {
         binder.bind(run.parentID?.rawValue)
         binder.bind(run.scheduleID)
         binder.bind(run.occurrenceAt)
+        binder.bind(run.depth)
+        binder.bind(run.awaited)
+        binder.bind(run.suspensions)
         binder.bind(run.sequence)
         try binder.execute()
     }

@@ -52,7 +52,8 @@ extension SQLiteRunStore {
         }
     }
 
-    /// Cancels a run in one savepoint of a group commit; see ``RunStore/cancelRun(id:now:)``.
+    /// Cancels a run in one savepoint of a group commit, waking its waiting parent when it was
+    /// the parent's last unfinished awaited child; see ``RunStore/cancelRun(id:now:)``.
     public func cancelRun(id: RunID, now: Date) async throws -> CancelResult {
         try await write { db in
             guard var run = try RunColumns.fetch(id, db) else { return .notFound }
@@ -66,6 +67,9 @@ extension SQLiteRunStore {
             }
             run.markCanceled(at: now)
             try RunColumns.update(run, db)
+            if run.awaited, let parentID = run.parentID {
+                try WakeStatements.wakeParents([.init(parentID: parentID, time: now)], db)
+            }
             return .canceled(run)
         }
     }

@@ -6,7 +6,7 @@ extension SQLiteRunStore {
     /// Claims due runs in one savepoint of a group commit, following the claim rules of
     /// ``RunStore``.
     ///
-    /// The claim first promotes due `delayed` and `retrying` runs (through the `runs_due` index,
+    /// The claim first promotes due `delayed`, `retrying` and `waiting` runs (through the `runs_due` index,
     /// so runs due later cost nothing), then reads each requested, unpaused queue's candidates
     /// in claim order: from `runs_claim` for a queue without a limit, and group by group from
     /// `runs_claim_group` for a queue with one, skipping full groups and taking at most a group's

@@ -17,23 +17,28 @@ extension SQLiteRunStore {
     private static let deleteAttemptsSQL = "DELETE FROM attempts WHERE run_id = ?"
 
     /// Marks runs whose time to live passed before they started as `expired`, oldest first, in
-    /// one savepoint of a group commit; see ``RunStore/expireRuns(now:limit:)``.
+    /// one savepoint of a group commit, waking the waiting parents whose last unfinished awaited
+    /// children they were; see ``RunStore/expireRuns(now:limit:)``.
     public func expireRuns(now: Date, limit: Int) async throws -> [RunRecord] {
         guard limit > 0 else { return [] }
         return try await write { db in
             let runs = try RunColumns.records(
                 db.cachedStatement(sql: Self.expirableSQL), arguments: [ColumnCoding.time(now), limit], attempts: true, db
             )
-            return try runs.map { run in
+            let expired = try runs.map { run in
                 var run = run
                 run.markExpired(at: now)
                 try RunColumns.update(run, db)
                 return run
             }
+            try WakeStatements.wakeParents(
+                expired.compactMap { run in run.awaited ? run.parentID.map { .init(parentID: $0, time: now) } : nil }, db
+            )
+            return expired
         }
     }
 
-    /// Deletes up to `limit` finished runs (and their attempts) that finished before their
+    /// Deletes up to `limit` finished runs (and their attempts, steps and tokens) that finished before their
     /// status's cutoff, lowest sequence first among each status's earliest finished; see
     /// ``RunStore/pruneRuns(finishedBefore:limit:)``.
     public func pruneRuns(finishedBefore cutoffs: [RunStatus: Date], limit: Int) async throws -> Int {
@@ -49,9 +54,13 @@ extension SQLiteRunStore {
             victims.sort { $0.sequence < $1.sequence }
             let deleteRun = try db.cachedStatement(sql: Self.deleteRunSQL)
             let deleteAttempts = try db.cachedStatement(sql: Self.deleteAttemptsSQL)
+            let deleteSteps = try db.cachedStatement(sql: StepColumns.deleteSQL)
+            let deleteTokens = try db.cachedStatement(sql: TokenColumns.deleteSQL)
             for victim in victims.prefix(limit) {
                 try deleteRun.execute(arguments: [victim.sequence])
-                try deleteAttempts.execute(arguments: [victim.id])
+                for statement in [deleteAttempts, deleteSteps, deleteTokens] {
+                    try statement.execute(arguments: [victim.id])
+                }
             }
             return min(victims.count, limit)
         }

@@ -8,19 +8,23 @@ extension SQLiteRunStore {
         WHERE status = 'executing' AND lease_expires_at < ?
         ORDER BY lease_expires_at, sequence LIMIT ?
         """
-    private static let nextDueSQL = """
+    static let nextDueSQL = """
         SELECT scheduled_at FROM runs INDEXED BY runs_due
-        WHERE status IN ('delayed', 'retrying') AND status = ? ORDER BY scheduled_at LIMIT 1
+        WHERE \(Schema.parkedCondition) AND status = ? AND scheduled_at < ? ORDER BY scheduled_at LIMIT 1
         """
-    private static let nextDueInQueuesSQL = """
+    static let nextDueInQueuesSQL = """
         SELECT scheduled_at FROM runs INDEXED BY runs_due
-        WHERE status IN ('delayed', 'retrying') AND status = ? AND queue IN (SELECT value FROM json_each(?))
+        WHERE \(Schema.parkedCondition) AND status = ? AND scheduled_at < ? AND queue IN (SELECT value FROM json_each(?))
         ORDER BY scheduled_at LIMIT 1
         """
 
-    /// The run with its attempts, read from a reader connection.
+    /// The run with its attempts and steps, read from a reader connection (one snapshot).
     public func run(id: RunID) async throws -> RunRecord? {
-        try await read { db in try RunColumns.fetch(id, db) }
+        try await read { db in
+            guard var run = try RunColumns.fetch(id, db) else { return nil }
+            run.steps = try StepColumns.steps(of: id, db)
+            return run
+        }
     }
 
     /// Runs matching the query, newest first by sequence, without their attempts; see
@@ -35,6 +39,7 @@ extension SQLiteRunStore {
         filter.add("EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE json_each.value = ?)", query.tag)
         filter.add("created_at >= ?", query.createdFrom.map(ColumnCoding.time))
         filter.add("created_at < ?", query.createdTo.map(ColumnCoding.time))
+        filter.add("parent_id = ?", query.parentID?.rawValue)
         let sql = "SELECT \(RunColumns.selection) FROM runs \(filter.clause) ORDER BY sequence DESC LIMIT ?"
         let queryArguments = filter.arguments(limit + 1)
         let runs = try await read { db in
@@ -55,19 +60,23 @@ extension SQLiteRunStore {
         }
     }
 
-    /// The earliest due time of `delayed` or `retrying` runs in these queues (`nil` = all): one
-    /// ordered probe of the `runs_due` index per status.
+    /// The earliest due time of parked (`delayed`, `retrying` or `waiting`) runs in these queues
+    /// (`nil` = all), leaving out runs parked until woken (at `Date.distantFuture`): one ordered
+    /// probe of the `runs_due` index per status.
     public func nextDueTime(queues: Set<String>?) async throws -> Date? {
         if let queues, queues.isEmpty { return nil }
         let queueList = queues.map { ColumnCoding.jsonArray($0.sorted()) }
+        let never = ColumnCoding.time(.distantFuture)
         return try await read { db in
             var earliest: Double?
-            for status in [RunStatus.delayed, .retrying] {
+            for status in RunStatus.allCases where status.isParked {
                 let due: Double?
                 if let queueList {
-                    due = try Double.fetchOne(db.cachedStatement(sql: Self.nextDueInQueuesSQL), arguments: [status.rawValue, queueList])
+                    due = try Double.fetchOne(
+                        db.cachedStatement(sql: Self.nextDueInQueuesSQL), arguments: [status.rawValue, never, queueList]
+                    )
                 } else {
-                    due = try Double.fetchOne(db.cachedStatement(sql: Self.nextDueSQL), arguments: [status.rawValue])
+                    due = try Double.fetchOne(db.cachedStatement(sql: Self.nextDueSQL), arguments: [status.rawValue, never])
                 }
                 if let due, due < earliest ?? .infinity { earliest = due }
             }

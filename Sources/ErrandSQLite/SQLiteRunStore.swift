@@ -81,10 +81,11 @@ public final class SQLiteRunStore: RunStore {
         try await pool.read(body)
     }
 
-    /// Deletes every run and attempt (queue settings are kept). Sequence numbers keep increasing.
+    /// Deletes every run with its attempts, steps and tokens (queue settings, schedules and tokens
+    /// created outside any run are kept). Sequence numbers keep increasing.
     public func deleteAllRuns() async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM attempts; DELETE FROM runs")
+            try db.execute(sql: "DELETE FROM attempts; DELETE FROM steps; DELETE FROM wait_tokens WHERE run_id IS NOT NULL; DELETE FROM runs")
         }
     }
 

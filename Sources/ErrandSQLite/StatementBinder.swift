@@ -55,6 +55,9 @@ struct StatementBinder {
 
     mutating func bind(_ value: Int?) { bind(value.map(Int64.init)) }
 
+    /// Binds a flag as 0 or 1.
+    mutating func bind(_ value: Bool) { bind(Int64(value ? 1 : 0)) }
+
     mutating func bind(_ value: Double?) {
         if let value { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
         index += 1
@@ -81,6 +84,22 @@ struct StatementBinder {
             sqlite3_bind_null(statement, index)
         }
         index += 1
+    }
+
+    /// Writes `rows` with a multi-row statement: up to `rowsPerStatement` rows per execution of
+    /// `sql(count)` (a statement for `count` rows, prepared by `db`), each row bound by `bindRow`.
+    static func execute<Row>(
+        _ rows: some Collection<Row>, rowsPerStatement: Int, sql: (Int) -> String, _ db: Database,
+        bindRow: (inout StatementBinder, Row) -> Void
+    ) throws {
+        var rest = rows[...]
+        while !rest.isEmpty {
+            let chunk = rest.prefix(rowsPerStatement)
+            var binder = StatementBinder(try db.cachedStatement(sql: sql(chunk.count)), db)
+            for row in chunk { bindRow(&binder, row) }
+            try binder.execute()
+            rest = rest.dropFirst(chunk.count)
+        }
     }
 
     /// Runs the statement to completion (it must return no rows), then resets it.

@@ -92,6 +92,34 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
     case concurrentClaimsHonourQueueLimit
     case concurrentClaimsNeverClaimTwice
     case workerAndRescuerRaceCompletesOnce
+    // Steps
+    case saveStepIsFencedByAttempt
+    case stepsKeepOrderAndReplaceByKey
+    case stepsAreReadWithRunNotInListings
+    case depthAndAwaitedRoundTrip
+    case filtersByParent
+    // Waits
+    case waitingRunParksUntilRetryAt
+    case waitingWithoutWakeTimeIsNeverDue
+    case waitingWakesWhenItsWaitTimeIsEarlierThanAnotherRun
+    // Children
+    case waitingForFinishedChildrenIsDueAtOnce
+    case waitingForUnfinishedChildrenParks
+    case awaitedChildCompletionWakesParent
+    case awaitedChildCancelWakesParent
+    case awaitedChildExpiryWakesParent
+    case awaitedChildLeaseRescueWakesParent
+    case nonAwaitedChildDoesNotWakeParent
+    case childEndOnlyWakesWaitingParent
+    case childAndParentEndInOneBatch
+    // Tokens
+    case createTokenIsIdempotentByKey
+    case concurrentTokensWithOneKey
+    case completingTokenWakesItsRun
+    case resolvingTwiceOrUnknownChangesNothing
+    case timingOutTokenWakesItsRun
+    case waitingForResolvedTokenIsDueAtOnce
+    case pruneRemovesStepsAndTokens
 
     public var testDescription: String { rawValue }
 
@@ -170,6 +198,30 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
         case .concurrentClaimsHonourQueueLimit: ConcurrencyChecks.concurrentClaimsHonourQueueLimit
         case .concurrentClaimsNeverClaimTwice: ConcurrencyChecks.concurrentClaimsNeverClaimTwice
         case .workerAndRescuerRaceCompletesOnce: ConcurrencyChecks.workerAndRescuerRaceCompletesOnce
+        case .saveStepIsFencedByAttempt: StepChecks.saveStepIsFencedByAttempt
+        case .stepsKeepOrderAndReplaceByKey: StepChecks.stepsKeepOrderAndReplaceByKey
+        case .stepsAreReadWithRunNotInListings: StepChecks.stepsAreReadWithRunNotInListings
+        case .depthAndAwaitedRoundTrip: StepChecks.depthAndAwaitedRoundTrip
+        case .filtersByParent: StepChecks.filtersByParent
+        case .waitingRunParksUntilRetryAt: WaitChecks.waitingRunParksUntilRetryAt
+        case .waitingWithoutWakeTimeIsNeverDue: WaitChecks.waitingWithoutWakeTimeIsNeverDue
+        case .waitingWakesWhenItsWaitTimeIsEarlierThanAnotherRun: WaitChecks.waitingWakesWhenItsWaitTimeIsEarlierThanAnotherRun
+        case .waitingForFinishedChildrenIsDueAtOnce: ChildChecks.waitingForFinishedChildrenIsDueAtOnce
+        case .waitingForUnfinishedChildrenParks: ChildChecks.waitingForUnfinishedChildrenParks
+        case .awaitedChildCompletionWakesParent: ChildChecks.awaitedChildCompletionWakesParent
+        case .awaitedChildCancelWakesParent: ChildChecks.awaitedChildCancelWakesParent
+        case .awaitedChildExpiryWakesParent: ChildChecks.awaitedChildExpiryWakesParent
+        case .awaitedChildLeaseRescueWakesParent: ChildChecks.awaitedChildLeaseRescueWakesParent
+        case .nonAwaitedChildDoesNotWakeParent: ChildChecks.nonAwaitedChildDoesNotWakeParent
+        case .childEndOnlyWakesWaitingParent: ChildChecks.childEndOnlyWakesWaitingParent
+        case .childAndParentEndInOneBatch: ChildChecks.childAndParentEndInOneBatch
+        case .createTokenIsIdempotentByKey: TokenChecks.createTokenIsIdempotentByKey
+        case .concurrentTokensWithOneKey: TokenChecks.concurrentTokensWithOneKey
+        case .completingTokenWakesItsRun: TokenChecks.completingTokenWakesItsRun
+        case .resolvingTwiceOrUnknownChangesNothing: TokenChecks.resolvingTwiceOrUnknownChangesNothing
+        case .timingOutTokenWakesItsRun: TokenChecks.timingOutTokenWakesItsRun
+        case .waitingForResolvedTokenIsDueAtOnce: TokenChecks.waitingForResolvedTokenIsDueAtOnce
+        case .pruneRemovesStepsAndTokens: TokenChecks.pruneRemovesStepsAndTokens
         }
     }
 }

@@ -71,4 +71,69 @@ struct SQLiteBenchmarkTests {
             report("claim 10 + complete 10, one caller, \(delayed) delayed stored (runs)", count: claimed, since: start)
         }
     }
+
+    /// p50 and p99 of measured durations, in microseconds.
+    func percentiles(_ label: String, _ samples: [Duration]) {
+        let sorted = samples.sorted()
+        func micros(_ fraction: Double) -> Int {
+            Int((sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))].timeInterval * 1_000_000).rounded())
+        }
+        print("bench: \(label): p50 \(micros(0.5)) µs, p99 \(micros(0.99)) µs over \(sorted.count)")
+    }
+
+    @Test(arguments: ["full", "normal"])
+    func stepRoundTrip(_ durability: String) async throws {
+        try await withTemporaryPath { path in
+            let store = try SQLiteRunStore(path: path, configuration: .init(durability: durability == "full" ? .full : .normal))
+            _ = try await store.insertRuns([newRun(due: t0)], now: t0)
+            let run = try #require(try await store.claimRuns(ClaimRequest(workerID: "w", limit: 1, now: t0, leaseUntil: t0 + 3600)).first)
+            let output = Data(#"{"id":"cus_123","email":"zoë@example.com","total":4200}"#.utf8)
+            var saves: [Duration] = [], reads: [Duration] = []
+            let clock = ContinuousClock()
+            for index in 0..<2000 {
+                let step = StepRecord(key: "step-\(index)", status: .completed, startedAt: t0, endedAt: t0, output: output, attempt: 1)
+                saves.append(try await clock.measure { _ = try await store.saveStep(step, runID: run.id, attempt: 1) })
+                if index.isMultiple(of: 20) {
+                    reads.append(try await clock.measure { _ = try await store.steps(runID: run.id) })
+                }
+            }
+            percentiles("\(durability): saveStep (one caller)", saves)
+            percentiles("\(durability): steps(runID:) of up to 2000 steps", reads)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func completionWithParentWake(_ awaited: Bool) async throws {
+        try await withTemporaryPath { path in
+            let store = try SQLiteRunStore(path: path, configuration: .init(durability: .full))
+            let parents = (0..<500).map { _ in NewRun(task: "parent", queue: "parents", payload: Data("{}".utf8), scheduledAt: t0) }
+            _ = try await store.insertRuns(parents, now: t0)
+            let claimedParents = try await store.claimRuns(ClaimRequest(workerID: "w", queues: ["parents"], limit: 500, now: t0, leaseUntil: t0 + 3600))
+            let children = claimedParents.map { parent in
+                NewRun(task: "child", queue: "q", payload: Data("{}".utf8), scheduledAt: t0, parentID: awaited ? parent.id : nil, depth: 1, awaited: awaited)
+            }
+            _ = try await store.insertRuns(children, now: t0)
+            _ = try await store.completeAttempts(claimedParents.map { parent in
+                AttemptCompletion(
+                    runID: parent.id, attempt: 1, guard: .worker("w"), endedAt: t0, outcome: .suspended, status: .waiting,
+                    waitingFor: awaited ? .children(children.filter { $0.parentID == parent.id }.map(\.id)) : nil
+                )
+            })
+            let claimed = try await store.claimRuns(ClaimRequest(workerID: "w", queues: ["q"], limit: 500, now: t0, leaseUntil: t0 + 3600))
+            let clock = ContinuousClock()
+            var samples: [Duration] = []
+            for child in claimed {
+                samples.append(try await clock.measure {
+                    _ = try await store.completeAttempts([
+                        AttemptCompletion(runID: child.id, attempt: 1, guard: .worker("w"), endedAt: t0 + 1, outcome: .succeeded, status: .completed)
+                    ])
+                })
+            }
+            if awaited {
+                let woken = try await store.listRuns(RunQuery(statuses: [.waiting], limit: 1000)).runs.filter { $0.scheduledAt == t0 + 1 }
+                #expect(woken.count == 500, "every parent woken")
+            }
+            percentiles("full: completing a child \(awaited ? "that wakes its parent" : "without a parent")", samples)
+        }
+    }
 }

@@ -95,7 +95,39 @@ struct SQLiteDurabilityTests {
             #expect(failures.withLock { $0 } == [])
             let store = try SQLiteRunStore(path: path)
             let migrations = try await store.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1", "v2", "v3"])
+            #expect(migrations == ["v1", "v2", "v3", "v4"])
+        }
+    }
+
+    @Test func migrationToV4KeepsRunsAndParksNone() async throws {
+        try await withTemporaryPath { path in
+            // A file of the previous release: migrated up to v3, with a delayed and a retrying run.
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true
+            )
+            let old = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(old, upTo: "v3")
+            try await old.write { db in
+                for (id, status, due) in [("run_old1", "delayed", 100.0), ("run_old2", "retrying", 50.0)] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO runs (id, task, queue, status, priority, payload, tags, created_at, scheduled_at, updated_at,
+                                attempt_count, max_attempts, execution_nanoseconds, parent_id)
+                            VALUES (?, 'task', 'q', ?, 0, x'7B7D', '[]', ?, ?, ?, 1, 3, 0, 'run_parent')
+                            """,
+                        arguments: [id, status, ColumnCoding.time(t0), ColumnCoding.time(t0 + due), ColumnCoding.time(t0)]
+                    )
+                }
+            }
+            try old.close()
+            let store = try SQLiteRunStore(path: path)
+            let migrated = try #require(try await store.run(id: "run_old1"))
+            #expect(migrated.status == .delayed && migrated.scheduledAt == t0 + 100 && migrated.parentID == "run_parent")
+            #expect(migrated.depth == 0 && migrated.awaited == false && migrated.suspensions == 0 && migrated.steps.isEmpty)
+            #expect(try await store.nextDueTime(queues: nil) == t0 + 50, "the recreated runs_due index holds the old runs")
+            #expect(try await store.listRuns(RunQuery(parentID: "run_parent")).runs.map(\.id) == ["run_old2", "run_old1"])
+            let claimed = try await claim(store, worker: "w", limit: 5, now: t0 + 100)
+            #expect(claimed.map(\.id) == ["run_old2", "run_old1"])
         }
     }
 
@@ -358,6 +390,32 @@ struct SQLiteDurabilityTests {
             }
             #expect(plan.contains { $0.hasPrefix("SEARCH runs USING") && $0.contains(index) }, "plan: \(plan)")
             #expect(!plan.contains { $0.contains("SCAN runs") || $0.contains("TEMP B-TREE") }, "plan: \(plan)")
+        }
+    }
+
+    @Test(arguments: [
+        (SQLiteRunStore.nextDueSQL, "runs", "runs_due"),
+        (SQLiteRunStore.nextDueInQueuesSQL, "runs", "runs_due"),
+        (WakeStatements.wakeParentsSQL[2], "runs", "sqlite_autoindex_runs_1"),
+        (WakeStatements.wakeParentsSQL[2], "child", "runs_parent"),
+        (WakeStatements.wakeRunSQL, "runs", "sqlite_autoindex_runs_1"),
+        (StepColumns.selectSQL, "steps", "steps_position"),
+        (StepColumns.saveSQL, "steps", "steps_position"),
+        (StepColumns.saveSQL, "runs", "sqlite_autoindex_runs_1"),
+        (TokenColumns.selectByKeySQL, "wait_tokens", "wait_tokens_idempotency"),
+        (TokenColumns.deleteSQL, "wait_tokens", "wait_tokens_run"),
+        ("SELECT sequence FROM runs WHERE parent_id = ? ORDER BY sequence DESC LIMIT 10", "runs", "runs_parent"),
+    ])
+    func durableStatementsSearchTheirIndex(_ sql: String, table: String, index: String) async throws {
+        try await withTemporaryPath { path in
+            let store = try SQLiteRunStore(path: path)
+            let plan = try await store.read { db in
+                let parameters = Set(sql.matches(of: /\?(\d*)/).map { $0.output.1.isEmpty ? UUID().uuidString : String($0.output.1) }).count
+                let arguments = StatementArguments(Array(repeating: nil, count: parameters) as [(any DatabaseValueConvertible)?])
+                return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.hasPrefix("SEARCH \(table) USING") && $0.contains(index) }, "plan: \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN \(table)") || $0.contains("TEMP B-TREE") }, "plan: \(plan)")
         }
     }
 }
