@@ -1,3 +1,4 @@
+import Foundation
 import Errand
 import Logging
 
@@ -14,5 +15,11 @@ enum CLIEngine {
     /// another process (the app that executes them): unregistered task names are allowed.
     static func remote(store: any RunStore) -> Errand {
         Errand(store: store, configuration: .init(allowsUnregisteredTasks: true, logger: logger()))
+    }
+
+    /// The origin of runs and events the CLI creates: `cli:<user>` (`$USER`, or the uid).
+    static var origin: RunOrigin {
+        let environment = ProcessInfo.processInfo.environment
+        return RunOrigin(.cli, environment["USER"] ?? environment["LOGNAME"] ?? "uid-\(getuid())")
     }
 }

@@ -9,6 +9,7 @@ struct ErrandCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self,
             TriggerCommand.self,
+            PublishCommand.self,
             RunsCommand.self,
             SchedulesCommand.self,
             CronCommand.self,

@@ -5,7 +5,7 @@ struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
         abstract: "List, inspect, cancel and replay runs.",
-        subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCancelCommand.self, RunsReplayCommand.self],
+        subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCancelCommand.self, RunsReplayCommand.self, RunsLogsCommand.self],
         defaultSubcommand: RunsListCommand.self
     )
 }

@@ -29,6 +29,12 @@ struct RunsListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only runs created before this ISO-8601 time.", valueName: "time"), transform: ArgumentValues.timestamp)
     var until: Date?
 
+    @Option(help: ArgumentHelp("Only runs of this origin: kind or kind:reference (apiKey:ci-bot, cli:ada, event:evt_…, schedule, parent, replay, app).", valueName: "origin"), transform: { try RunOrigin(parsing: $0) })
+    var origin: RunOrigin?
+
+    @Option(help: "Only runs this published event caused.")
+    var event: String?
+
     @Option(help: "Runs per page (1-1000).")
     var limit = 20
 
@@ -56,7 +62,7 @@ struct RunsListCommand: AsyncParsableCommand {
         let errand = CLIEngine.remote(store: try database.openStore(create: false))
         let query = RunQuery(
             task: task, statuses: statuses.isEmpty ? nil : Set(statuses), tag: tag, createdFrom: since, createdTo: until,
-            limit: limit, cursor: cursor
+            limit: limit, cursor: cursor, origin: origin, eventID: event
         )
         let page = try await errand.runs(query)
         print(json ? try RunFormatting.json(RunPageView(page)) : RunFormatting.table(page))

@@ -69,7 +69,7 @@ struct TriggerCommand: AsyncParsableCommand {
         let errand = CLIEngine.remote(store: store)
         let options = TriggerOptions(
             after: after, priority: priority, tags: tags, idempotencyKey: idempotencyKey, ttl: ttl, concurrencyKey: concurrencyKey,
-            queue: queue
+            queue: queue, origin: CLIEngine.origin
         )
         let id = try await errand.trigger(TriggerRequest(task: task, payload: payload, options: options))
         if json {

@@ -51,6 +51,15 @@ public struct RunView: Codable, Sendable {
     public var suspensions: Int
     /// The durable steps (with the attempts; left out of listings).
     public var steps: [StepView]?
+    /// Who or what triggered the run: `kind` or `kind:reference` (`apiKey:ci-bot`, `cli:ada`,
+    /// `parent:run_…`, `schedule:sch_…`, `event:evt_…`, `replay:run_…`, `app`).
+    public var origin: String
+    /// The published event that caused the run.
+    public var eventID: String?
+    /// Labels a worker needs to claim the run.
+    public var requiredLabels: [String]
+    /// Worker slots an attempt takes.
+    public var cost: Int
 
     /// The view of a record; `includeAttempts` for a record read with its attempts.
     public init(_ record: RunRecord, includeAttempts: Bool) {
@@ -96,6 +105,10 @@ public struct RunView: Codable, Sendable {
         awaited = record.awaited
         suspensions = record.suspensions
         steps = includeAttempts ? record.steps.map(StepView.init) : nil
+        origin = record.origin.description
+        eventID = record.eventID
+        requiredLabels = record.requiredLabels
+        cost = record.cost
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -142,5 +155,9 @@ public struct RunView: Codable, Sendable {
         try container.encode(awaited, forKey: .awaited)
         try container.encode(suspensions, forKey: .suspensions)
         try container.encodeIfPresent(steps, forKey: .steps)
+        try container.encode(origin, forKey: .origin)
+        try container.encode(eventID, forKey: .eventID)
+        try container.encode(requiredLabels, forKey: .requiredLabels)
+        try container.encode(cost, forKey: .cost)
     }
 }
