@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
             """
     )
 
-    static let allPhases = ["enqueue_single", "enqueue_batch", "drain", "latency", "e2e", "claim_delayed", "cron", "schedule", "steps"]
+    static let allPhases = ["enqueue_single", "enqueue_batch", "drain", "latency", "e2e", "claim_delayed", "cron", "schedule", "steps", "publish"]
     static let peerPhases = ["enqueue_single", "enqueue_batch", "drain", "latency"]
 
     @Option(help: "Comma list of phases (default: the peer harness's four plus e2e, claim_delayed and cron).")

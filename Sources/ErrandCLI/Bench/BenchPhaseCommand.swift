@@ -22,6 +22,7 @@ struct BenchPhaseCommand: AsyncParsableCommand {
         case "schedule": figures = try await ScheduleBenchmark.run(settings: settings)
         case "cron": figures = Self.cronFigures()
         case "steps": figures = try await StepBenchmark.run(settings: settings)
+        case "publish": figures = try await PublishBenchmark.run(settings: settings)
         case "latency-worker": figures = try await runner.latencyWorker()
         case "latency-producer": figures = try await runner.latencyProducer()
         default: throw ValidationError("unknown phase \"\(phase)\"")
