@@ -8,6 +8,8 @@ struct AnyTask: Sendable {
     let queueName: String
     /// Decodes a JSON payload as the task's payload type, throwing an error that names the field.
     let validatePayload: @Sendable (Data) throws -> Void
+    /// Whether the task checks payloads beyond decoding them (so typed triggers check them too).
+    let hasPayloadValidator: Bool
     /// Runs `initialize`, `middleware`, the handler and `cleanup` (with the global hooks around them).
     let execute: @Sendable (_ payload: Data, _ context: RunContext, _ global: GlobalHooks) async -> AttemptResult
     let onStart: @Sendable (_ payload: Data, _ context: RunContext) async throws -> Void
@@ -23,7 +25,12 @@ struct AnyTask: Sendable {
         let hooks = task.hooks
         let handler = task.handler
         let decode: @Sendable (Data) throws -> Payload = { data in try PayloadCoding.decode(Payload.self, from: data) }
-        validatePayload = { data in _ = try decode(data) }
+        let validator = task.payloadValidator
+        hasPayloadValidator = validator != nil
+        validatePayload = { data in
+            let payload = try decode(data)
+            try validator?(payload)
+        }
         execute = { data, context, global in
             let payload: Payload
             do {

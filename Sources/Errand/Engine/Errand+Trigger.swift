@@ -97,7 +97,7 @@ extension Errand {
         try PayloadCoding.checkPayloadSize(request.payload)
         let task = self.task(named: request.task)
         if let task {
-            if !payloadIsTyped { try task.validatePayload(request.payload) }
+            if !payloadIsTyped || task.hasPayloadValidator { try task.validatePayload(request.payload) }
         } else {
             try TaskName.validate(request.task, field: "task")
             guard configuration.allowsUnregisteredTasks else {

@@ -29,6 +29,10 @@ public struct TaskDefinition<Payload: Codable & Sendable, Output: Codable & Send
     public var hooks: TaskHooks<Payload, Output>
     /// The handler.
     public let handler: Handler
+    /// An extra check of a payload at trigger time, after it decoded as `Payload` (for example a
+    /// JSON Schema for tasks whose payload type is ``JSONValue``). It throws an ``ErrandError``
+    /// naming the field; the trigger is then rejected and nothing is stored.
+    public var payloadValidator: (@Sendable (Payload) throws -> Void)?
 
     /// Defines a task.
     public init(
