@@ -6,8 +6,9 @@ extension Schema {
     ///   `required_labels` and `cost`. `required_labels` is a JSON array of the sorted labels
     ///   (`["gpu","large"]`), or `NULL` when the run requires none, so a claim checks the common
     ///   case with one `required_labels IS NULL` and parses nothing.
-    /// - `runs_origin` lists runs by origin kind (and reference) newest first; `runs_event` finds
-    ///   the runs an event caused (only runs with an event are in it).
+    /// - `runs_origin` lists runs by origin kind and reference newest first in one ordered probe
+    ///   (by kind alone it finds the rows, which are then sorted, keeping only a page); `runs_event`
+    ///   finds the runs an event caused (only runs with an event are in it).
     /// - `events`: published events. `id` is unique, so of two publishers racing with one id
     ///   exactly one stores its event (and its runs); `sequence` orders the listing and is its
     ///   cursor; `run_ids` is a JSON array of the runs it caused.
