@@ -24,7 +24,9 @@ import GRDB
 /// checked on the row the time-to-live test reads anyway) or only labels the request has. With
 /// ``ClaimRequest/slots``, the best candidates are walked in claim order and one that does not fit
 /// the slots left is skipped; only when that happens may runs beyond the first `limit` (or beyond
-/// a group's free room) be taken, so only then are more candidates read (see `choose`).
+/// a group's free room) be taken, so only then are more candidates read (see `choose`). Runs a
+/// worker cannot take (labels it lacks, a cost above its slots) stay in `runs_claim`: a claim steps
+/// over those ahead of the runs it takes.
 ///
 /// Because a group's candidates come in claim order and only a group's own claims fill its slots,
 /// this takes exactly the runs the claim rules of ``RunStore`` take.
