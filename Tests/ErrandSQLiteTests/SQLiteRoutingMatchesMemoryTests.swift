@@ -29,12 +29,10 @@ struct SQLiteRoutingMatchesMemoryTests {
     func randomRoutingWorkloadGivesTheSameAnswers(seed: UInt64) async throws {
         try await withTemporaryPath { path in
             var random = SeededGenerator(state: seed)
-            let memory = MemoryRunStore()
-            let sqlite = try SQLiteRunStore(path: path)
+            let (memory, sqlite) = try await SQLiteMatchesMemoryTests.storePair(
+                at: path, queues: [QueueConfig(name: "fast", concurrency: 3), QueueConfig(name: "single", concurrency: 1)]
+            )
             let stores: [any RunStore] = [memory, sqlite]
-            for store in stores {
-                try await store.upsertQueues([QueueConfig(name: "fast", concurrency: 3), QueueConfig(name: "single", concurrency: 1)])
-            }
             var executing: [RunRecord] = []
             var known: [RunID] = []
             var claimedCount = 0, publishedCount = 0
