@@ -22,8 +22,7 @@ extension SQLiteRunStore {
 
     /// Events newest first (by the order they were stored), optionally with one name.
     public func listEvents(_ query: EventQuery) async throws -> EventPage {
-        _ = try query.cursor.map(RunQuery.sequence(fromCursor:))
-        return try await read { db in try EventColumns.list(query, db) }
+        try await read { db in try EventColumns.list(query, db) }
     }
 
     /// Replaces the stored subscriptions of `tasks`, in one savepoint of a group commit.

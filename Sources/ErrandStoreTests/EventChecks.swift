@@ -108,6 +108,15 @@ enum EventChecks {
 
         try await store.replaceSubscriptions([audit, audit2], forTasks: ["audit"])
         #expect(Set(try await store.subscriptions()) == [renamed, audit, audit2])
+        var louder = audit2
+        louder.priority = 9
+        var loudest = audit2
+        loudest.priority = 10
+        try await store.replaceSubscriptions([louder, loudest], forTasks: [])
+        #expect(
+            try await store.subscriptions().sorted { ($0.task, $0.pattern) < ($1.task, $1.pattern) } == [loudest, audit, renamed],
+            "a subscription is identified by task and pattern: the last one given replaces the stored one"
+        )
         try await store.replaceSubscriptions([], forTasks: ["audit", "welcome"])
         #expect(try await store.subscriptions().isEmpty)
     }

@@ -43,7 +43,11 @@ extension MemoryRunStore {
     public func replaceSubscriptions(_ subscriptions: [EventSubscription], forTasks tasks: Set<String>) async throws {
         state.withLock { state in
             state.subscriptions.removeAll { tasks.contains($0.task) }
-            state.subscriptions += subscriptions
+            // A subscription is identified by (task, pattern): a later one replaces an earlier one.
+            for subscription in subscriptions {
+                state.subscriptions.removeAll { $0.task == subscription.task && $0.pattern == subscription.pattern }
+                state.subscriptions.append(subscription)
+            }
         }
     }
 
