@@ -20,14 +20,27 @@ import GRDB
 ///    claimed records are the rows read with the update applied, exactly as ``MemoryRunStore``
 ///    applies it.
 ///
+/// Worker routing: a candidate must require no labels (`required_labels IS NULL`, the common case,
+/// checked on the row the time-to-live test reads anyway) or only labels the request has. With
+/// ``ClaimRequest/slots``, the best candidates are walked in claim order and one that does not fit
+/// the slots left is skipped; only when that happens may runs beyond the first `limit` (or beyond
+/// a group's free room) be taken, so only then are more candidates read (see `choose`). Runs a
+/// worker cannot take (labels it lacks, a cost above its slots) stay in `runs_claim`: a claim steps
+/// over those ahead of the runs it takes.
+///
 /// Because a group's candidates come in claim order and only a group's own claims fill its slots,
 /// this takes exactly the runs the claim rules of ``RunStore`` take.
 enum ClaimStatements {
-    /// A claimable run, with what orders it.
+    /// A claimable run, with what orders it, its cost, and its concurrency group's free room.
     private struct Candidate {
         var sequence: Int64
         var priority: Int
         var scheduledAt: Double
+        var cost: Int
+        /// The candidate's concurrency group, numbered in the order groups are read.
+        var group: Int
+        /// How many more runs its group may start (`Int.max` without a limit).
+        var room: Int
 
         /// Priority (higher first), then due time, then sequence.
         static func inClaimOrder(_ a: Candidate, _ b: Candidate) -> Bool {
@@ -56,9 +69,28 @@ enum ClaimStatements {
         }
     }
 
+    /// What ``fit(_:_:)`` took from a list of candidates in claim order.
+    private struct Fit {
+        var taken: [Candidate] = []
+        /// Whether a candidate was passed over because its cost exceeded the slots left.
+        var skippedForCost = false
+        /// Whether the claim was full (its limit reached, or no slot left) before the list ended.
+        var full = false
+    }
+
     private struct QueueSettings {
         var concurrency: Int?
         var paused: Bool
+    }
+
+    /// What a claim reads, fixed for the whole claim.
+    private struct Scan {
+        let request: ClaimRequest
+        let now: Double
+        /// The request's labels as a JSON array, `nil` when it has none.
+        let labels: String?
+        let settings: [String: QueueSettings]
+        let queues: [String]
     }
 
     static let promoteSQL = """
@@ -77,18 +109,34 @@ enum ClaimStatements {
         SELECT min(concurrency_key) FROM runs INDEXED BY runs_claim
         WHERE status = 'queued' AND queue = ? AND concurrency_key > ?
         """
-    static let keyCandidatesSQL = """
-        SELECT sequence, priority, scheduled_at FROM runs INDEXED BY runs_claim
-        WHERE status = 'queued' AND queue = ? AND concurrency_key = ?
+
+    /// A worker without labels only claims runs requiring none: `required_labels` is `NULL` for
+    /// them (see ``Schema/v5``), so the common case costs one `NULL` test per candidate and no
+    /// parsing. A worker with labels also claims the runs whose every required label is among
+    /// its own (a JSON array bound as a parameter); only runs requiring labels are parsed.
+    private static let labelledCondition = """
+        (required_labels IS NULL OR NOT EXISTS (
+            SELECT 1 FROM json_each(runs.required_labels) WHERE json_each.value NOT IN (SELECT value FROM json_each(?))
+        ))
+        """
+
+    /// One group's candidates in claim order from `runs_claim`: parameters queue, the key (when
+    /// `keyed`), now, the request's labels (when `labelled`), the limit.
+    private static func candidatesSQL(keyed: Bool, labelled: Bool) -> String {
+        """
+        SELECT sequence, priority, scheduled_at, cost FROM runs INDEXED BY runs_claim
+        WHERE status = 'queued' AND queue = ? AND \(keyed ? "concurrency_key = ?" : "concurrency_key IS NULL")
             AND (expires_at IS NULL OR expires_at > ? OR attempt_count > 0)
+            AND \(labelled ? labelledCondition : "required_labels IS NULL")
         ORDER BY priority DESC, scheduled_at, sequence LIMIT ?
         """
-    static let noKeyCandidatesSQL = """
-        SELECT sequence, priority, scheduled_at FROM runs INDEXED BY runs_claim
-        WHERE status = 'queued' AND queue = ? AND concurrency_key IS NULL
-            AND (expires_at IS NULL OR expires_at > ? OR attempt_count > 0)
-        ORDER BY priority DESC, scheduled_at, sequence LIMIT ?
-        """
+    }
+
+    static let keyCandidatesSQL = candidatesSQL(keyed: true, labelled: false)
+    static let noKeyCandidatesSQL = candidatesSQL(keyed: false, labelled: false)
+    static let labelledKeyCandidatesSQL = candidatesSQL(keyed: true, labelled: true)
+    static let labelledNoKeyCandidatesSQL = candidatesSQL(keyed: false, labelled: true)
+
     /// Runs claimed per statement of ``selectChunkSQL`` and ``startChunkSQL``.
     static let rowsPerStatement = 32
     private static let sequenceList = Array(repeating: "?", count: rowsPerStatement).joined(separator: ", ")
@@ -105,25 +153,90 @@ enum ClaimStatements {
     static func claim(_ request: ClaimRequest, _ db: Database) throws -> [RunRecord] {
         let now = ColumnCoding.time(request.now)
         try db.cachedStatement(sql: promoteSQL).execute(arguments: [now, now])
+        if let slots = request.slots, slots <= 0 { return [] }
 
         let settings = try queueSettings(db)
         let queues = try request.queues.map { $0.sorted() } ?? queuesWithQueuedRuns(db)
-        var best = Best(limit: request.limit)
-        for queue in queues where !(settings[queue]?.paused ?? false) {
-            try addCandidates(queue: queue, concurrency: settings[queue]?.concurrency, now: now, to: &best, db)
-        }
-        if best.candidates.isEmpty { return [] }
+        let scan = Scan(
+            request: request, now: now, labels: request.labels.isEmpty ? nil : ColumnCoding.jsonArray(request.labels.sorted()),
+            settings: settings, queues: queues
+        )
+        let chosen = try choose(scan, db)
+        if chosen.isEmpty { return [] }
 
         var runs: [RunRecord] = []
-        runs.reserveCapacity(best.candidates.count)
+        runs.reserveCapacity(chosen.count)
         var next = 0
-        while next < best.candidates.count {
-            let chunk = best.candidates[next ..< min(next + rowsPerStatement, best.candidates.count)]
+        while next < chosen.count {
+            let chunk = chosen[next ..< min(next + rowsPerStatement, chosen.count)]
             try start(chunk, request, into: &runs, db)
             next += chunk.count
         }
         try AttemptColumns.start(runs, workerID: request.workerID, at: request.now, db)
         return runs
+    }
+
+    /// The candidates the claim rules take, in claim order.
+    ///
+    /// First the best `limit` candidates, each group read up to its free room: without
+    /// ``ClaimRequest/slots``, or when no candidate among them is too big for the slots left,
+    /// those are the runs to take (up to the slots). Only when a candidate is skipped for its cost
+    /// may a later one (possibly beyond its group's room, or past the first `limit`) be taken
+    /// instead: then the first `n` candidates of every group with room are read, for `n` = twice
+    /// the limit, doubling until the claim is full before the candidates run out or every
+    /// candidate was read.
+    private static func choose(_ scan: Scan, _ db: Database) throws -> [Candidate] {
+        let limit = scan.request.limit
+        let first = try collect(scan, count: limit, withinRoom: true, db)
+        let fast = fit(first, scan.request)
+        if !fast.skippedForCost { return fast.taken }
+        var count = limit > Int.max / 2 ? Int.max : limit * 2
+        while true {
+            let candidates = try collect(scan, count: count, withinRoom: false, db)
+            let outcome = fit(candidates, scan.request)
+            if outcome.full || candidates.count < count || count == Int.max { return outcome.taken }
+            count = count > Int.max / 2 ? Int.max : count * 2
+        }
+    }
+
+    /// The first `count` candidates in claim order over every requested, unpaused queue, each
+    /// group read up to `count` (and up to its free room when `withinRoom`); groups without room
+    /// are not read.
+    private static func collect(_ scan: Scan, count: Int, withinRoom: Bool, _ db: Database) throws -> [Candidate] {
+        var best = Best(limit: count)
+        var groups = 0
+        for queue in scan.queues where !(scan.settings[queue]?.paused ?? false) {
+            try addCandidates(
+                queue: queue, concurrency: scan.settings[queue]?.concurrency, scan: scan, withinRoom: withinRoom, groups: &groups,
+                to: &best, db
+            )
+        }
+        return best.candidates
+    }
+
+    /// Walks candidates in claim order as the claim rules do: a candidate whose group is full or
+    /// whose cost exceeds the slots left is skipped; the walk ends at the request's limit or when
+    /// no slot is left.
+    private static func fit(_ candidates: [Candidate], _ request: ClaimRequest) -> Fit {
+        var fit = Fit()
+        var free = request.slots ?? Int.max
+        var started: [Int: Int] = [:]
+        for candidate in candidates {
+            if fit.taken.count >= request.limit || free <= 0 {
+                fit.full = true
+                break
+            }
+            if candidate.cost > free {
+                fit.skippedForCost = true
+                continue
+            }
+            if started[candidate.group, default: 0] >= candidate.room { continue }
+            started[candidate.group, default: 0] += 1
+            if request.slots != nil { free -= candidate.cost }
+            fit.taken.append(candidate)
+        }
+        if fit.taken.count >= request.limit || free <= 0 { fit.full = true }
+        return fit
     }
 
     /// Claims a chunk of candidates: reads their rows, makes them `executing` with one `UPDATE`,
@@ -188,8 +301,11 @@ enum ClaimStatements {
     }
 
     /// Adds a queue's candidates, group by group: no key first, then the keys in order (found by
-    /// a skip scan of `runs_claim`), each group's first runs that fit its free slots.
-    private static func addCandidates(queue: String, concurrency: Int?, now: Double, to best: inout Best, _ db: Database) throws {
+    /// a skip scan of `runs_claim`), each group's first `count` runs (no more than its free room
+    /// when `withinRoom`).
+    private static func addCandidates(
+        queue: String, concurrency: Int?, scan: Scan, withinRoom: Bool, groups: inout Int, to best: inout Best, _ db: Database
+    ) throws {
         var executing: [String?: Int] = [:]
         if concurrency != nil {
             let counts = try Row.fetchCursor(db.cachedStatement(sql: executingSQL), arguments: [queue])
@@ -197,44 +313,46 @@ enum ClaimStatements {
                 executing[row[0] as String?] = row[1]
             }
         }
-        func slots(_ key: String?) -> Int {
-            guard let concurrency else { return best.limit }
-            return min(best.limit, concurrency - executing[key, default: 0])
+        func room(_ key: String?) -> Int {
+            guard let concurrency else { return .max }
+            return concurrency - executing[key, default: 0]
+        }
+        let labelled = scan.labels != nil
+        func addGroup(_ key: String?, _ statement: Statement) throws {
+            let room = room(key)
+            guard room > 0 else { return }
+            groups += 1
+            var binder = StatementBinder(statement, db)
+            binder.bind(queue)
+            if let key { binder.bind(key) }
+            binder.bind(scan.now)
+            if let labels = scan.labels { binder.bind(labels) }
+            binder.bind(withinRoom ? min(best.limit, room) : best.limit)
+            try readGroup(binder, group: groups, room: room, to: &best)
         }
 
-        if slots(nil) > 0 {
-            var binder = StatementBinder(try db.cachedStatement(sql: noKeyCandidatesSQL), db)
-            binder.bind(queue)
-            binder.bind(now)
-            binder.bind(slots(nil))
-            try addGroup(binder, to: &best)
-        }
+        try addGroup(nil, db.cachedStatement(sql: labelled ? labelledNoKeyCandidatesSQL : noKeyCandidatesSQL))
         var key = try String.fetchOne(db.cachedStatement(sql: firstKeySQL), arguments: [queue])
         let nextKey = try db.cachedStatement(sql: nextKeySQL)
-        let keyCandidates = try db.cachedStatement(sql: keyCandidatesSQL)
+        let keyCandidates = try db.cachedStatement(sql: labelled ? labelledKeyCandidatesSQL : keyCandidatesSQL)
         while let current = key {
-            if slots(current) > 0 {
-                var binder = StatementBinder(keyCandidates, db)
-                binder.bind(queue)
-                binder.bind(current)
-                binder.bind(now)
-                binder.bind(slots(current))
-                try addGroup(binder, to: &best)
-            }
+            try addGroup(current, keyCandidates)
             key = try String.fetchOne(nextKey, arguments: [queue, current])
         }
     }
 
     /// Reads one group's candidates in claim order (from a bound candidates statement), stopping
     /// at the first that cannot be among the best.
-    private static func addGroup(_ binder: StatementBinder, to best: inout Best) throws {
-        var group: [Candidate] = []
+    private static func readGroup(_ binder: StatementBinder, group: Int, room: Int, to best: inout Best) throws {
+        var found: [Candidate] = []
         try binder.readRows { row in
-            let candidate = Candidate(sequence: row.int64(0), priority: row.int(1), scheduledAt: row.double(2))
+            let candidate = Candidate(
+                sequence: row.int64(0), priority: row.int(1), scheduledAt: row.double(2), cost: row.int(3), group: group, room: room
+            )
             guard best.admits(candidate) else { return false }
-            group.append(candidate)
+            found.append(candidate)
             return true
         }
-        best.add(group)
+        best.add(found)
     }
 }

@@ -10,6 +10,10 @@ import GRDB
 ///   `datetime(created_at + 978307200, 'unixepoch')` shows one.
 /// - Durations are `INTEGER` nanoseconds.
 /// - Tags are a JSON array of strings (`TEXT`).
+/// - Required labels are a JSON array of strings, or `NULL` when there are none.
+/// - An origin is two columns: `<prefix>origin_kind` (``Errand/RunOrigin/Kind`` raw value) and
+///   `origin_ref` (the reference or `NULL`).
+/// - Log metadata is a JSON object of strings.
 /// - Errors are four columns: `<prefix>_type`, `_name`, `_message`, `_stack`.
 enum ColumnCoding {
     /// A time as stored.
@@ -48,6 +52,45 @@ enum ColumnCoding {
     static func tags(json: String) throws -> [String] {
         if json == "[]" { return [] }
         return try JSONDecoder().decode([String].self, from: Data(json.utf8))
+    }
+
+    /// Required labels as stored: a JSON array, or `nil` (`NULL`) for none.
+    static func labels(_ labels: [String]) -> String? {
+        labels.isEmpty ? nil : tags(labels)
+    }
+
+    /// Stored required labels.
+    static func labels(json: String?) throws -> [String] {
+        guard let json else { return [] }
+        return try tags(json: json)
+    }
+
+    /// A stored origin.
+    static func origin(kind: String, reference: String?) throws -> RunOrigin {
+        guard let parsed = RunOrigin.Kind(rawValue: kind) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unknown origin kind \(kind)")
+        }
+        return RunOrigin(parsed, reference)
+    }
+
+    /// String metadata as a JSON object, keys sorted.
+    static func jsonObject(_ object: [String: String]) -> String {
+        if object.isEmpty { return "{}" }
+        var json = "{"
+        for (index, key) in object.keys.sorted().enumerated() {
+            if index > 0 { json += "," }
+            appendJSONString(key, to: &json)
+            json += ":"
+            appendJSONString(object[key] ?? "", to: &json)
+        }
+        json += "}"
+        return json
+    }
+
+    /// Stored string metadata.
+    static func stringObject(json: String) throws -> [String: String] {
+        if json == "{}" { return [:] }
+        return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
     }
 
     /// Strings as a JSON array (for `IN (SELECT value FROM json_each(?))`).

@@ -1,3 +1,4 @@
+import Errand
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -108,6 +109,13 @@ extension ColumnReader {
 }
 
 extension ColumnReader {
+    /// The origin stored in two columns from `index`: kind, then reference (see ``ColumnCoding``).
+    func origin(_ index: Int32) throws -> RunOrigin {
+        // The default kind without building a string.
+        if equals(index, "app") { return RunOrigin(.app, optionalString(index + 1)) }
+        return try ColumnCoding.origin(kind: string(index), reference: optionalString(index + 1))
+    }
+
     /// Whether a text column holds exactly `ascii` (compared bytewise, without building a string).
     func equals(_ index: Int32, _ ascii: StaticString) -> Bool {
         guard let text = sqlite3_column_text(statement, index) else { return false }

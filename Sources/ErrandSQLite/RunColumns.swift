@@ -13,7 +13,7 @@ enum RunColumns {
         "max_attempts", "execution_nanoseconds", "progress_message", "progress_percent", "result",
         "result_note", "error_type", "error_name", "error_message", "error_stack", "worker_id",
         "lease_expires_at", "cancel_requested_at", "replay_of", "parent_id", "schedule_id", "occurrence_at",
-        "depth", "awaited", "suspensions",
+        "depth", "awaited", "suspensions", "origin_kind", "origin_ref", "event_id", "required_labels", "cost",
     ]
 
     /// The column list for `SELECT`, optionally qualified with a table name.
@@ -46,7 +46,8 @@ enum RunColumns {
             result: row[24], resultNote: row[25], error: ColumnCoding.error(row, at: 26), workerID: row[30],
             leaseExpiresAt: optionalTime(31), cancelRequestedAt: optionalTime(32), replayOf: runID(33),
             parentID: runID(34), scheduleID: row[35], occurrenceAt: optionalTime(36), depth: row[37], awaited: row[38],
-            suspensions: row[39]
+            suspensions: row[39], origin: try ColumnCoding.origin(kind: row[40], reference: row[41]), eventID: row[42],
+            requiredLabels: try ColumnCoding.labels(json: row[43]), cost: row[44]
         )
     }
 
@@ -83,7 +84,8 @@ enum RunColumns {
             error: error, workerID: row.optionalString(30), leaseExpiresAt: row.optionalDate(31),
             cancelRequestedAt: row.optionalDate(32), replayOf: runID(33), parentID: runID(34),
             scheduleID: row.optionalString(35), occurrenceAt: row.optionalDate(36), depth: row.int(37),
-            awaited: row.int64(38) != 0, suspensions: row.int(39)
+            awaited: row.int64(38) != 0, suspensions: row.int(39), origin: try row.origin(40), eventID: row.optionalString(42),
+            requiredLabels: row.isNull(43) ? [] : try row.tags(43), cost: row.int(44)
         )
     }
 
@@ -136,6 +138,11 @@ enum RunColumns {
         binder.bind(run.depth)
         binder.bind(run.awaited)
         binder.bind(run.suspensions)
+        binder.bind(run.origin.kind.rawValue)
+        binder.bind(run.origin.reference)
+        binder.bind(run.eventID)
+        binder.bind(ColumnCoding.labels(run.requiredLabels))
+        binder.bind(run.cost)
         binder.bind(run.sequence)
         try binder.execute()
     }

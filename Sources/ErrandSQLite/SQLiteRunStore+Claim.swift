@@ -8,10 +8,11 @@ extension SQLiteRunStore {
     ///
     /// The claim first promotes due `delayed`, `retrying` and `waiting` runs (through the `runs_due` index,
     /// so runs due later cost nothing), then reads each requested, unpaused queue's candidates
-    /// in claim order: from `runs_claim` for a queue without a limit, and group by group from
-    /// `runs_claim_group` for a queue with one, skipping full groups and taking at most a group's
-    /// free slots. The candidates of all queues are merged in claim order and the first `limit`
-    /// become `executing`, each with a new attempt row.
+    /// in claim order from `runs_claim`, concurrency group by concurrency group, skipping full
+    /// groups and taking at most a group's free room, and only runs whose required labels the
+    /// request has. The candidates of all queues are merged in claim order and the first `limit`
+    /// that fit the request's slots become `executing`, each with a new attempt row (see
+    /// ``ClaimStatements``).
     public func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
         guard request.limit > 0 else { return [] }
         return try await write { db in try ClaimStatements.claim(request, db) }

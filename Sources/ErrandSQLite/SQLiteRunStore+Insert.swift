@@ -61,12 +61,13 @@ extension SQLiteRunStore {
     /// `INSERT INTO runs` for `rows` rows, with the columns a new run sets; the others start
     /// `NULL` or zero, as `NewRun.record(sequence:now:)` makes them.
     private static func insertSQL(rows: Int) -> String {
-        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?)"
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         return """
             INSERT INTO runs (
                 id, task, queue, concurrency_key, status, priority, payload, tags, idempotency_key,
                 idempotency_expires_at, created_at, scheduled_at, updated_at, expires_at, attempt_count, max_attempts,
-                execution_nanoseconds, replay_of, parent_id, schedule_id, occurrence_at, depth, awaited
+                execution_nanoseconds, replay_of, parent_id, schedule_id, occurrence_at, depth, awaited,
+                origin_kind, origin_ref, event_id, required_labels, cost
             ) VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
             """
     }
@@ -132,5 +133,10 @@ extension SQLiteRunStore {
         binder.bind(run.occurrenceAt)
         binder.bind(run.depth)
         binder.bind(run.awaited)
+        binder.bind(run.origin.kind.rawValue)
+        binder.bind(run.origin.reference)
+        binder.bind(run.eventID)
+        binder.bind(ColumnCoding.labels(run.requiredLabels))
+        binder.bind(run.cost)
     }
 }

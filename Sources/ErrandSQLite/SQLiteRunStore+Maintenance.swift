@@ -38,7 +38,7 @@ extension SQLiteRunStore {
         }
     }
 
-    /// Deletes up to `limit` finished runs (and their attempts, steps and tokens) that finished before their
+    /// Deletes up to `limit` finished runs (and their attempts, steps, tokens and log lines) that finished before their
     /// status's cutoff, lowest sequence first among each status's earliest finished; see
     /// ``RunStore/pruneRuns(finishedBefore:limit:)``.
     public func pruneRuns(finishedBefore cutoffs: [RunStatus: Date], limit: Int) async throws -> Int {
@@ -56,9 +56,10 @@ extension SQLiteRunStore {
             let deleteAttempts = try db.cachedStatement(sql: Self.deleteAttemptsSQL)
             let deleteSteps = try db.cachedStatement(sql: StepColumns.deleteSQL)
             let deleteTokens = try db.cachedStatement(sql: TokenColumns.deleteSQL)
+            let deleteLogs = try db.cachedStatement(sql: LogColumns.deleteSQL)
             for victim in victims.prefix(limit) {
                 try deleteRun.execute(arguments: [victim.sequence])
-                for statement in [deleteAttempts, deleteSteps, deleteTokens] {
+                for statement in [deleteAttempts, deleteSteps, deleteTokens, deleteLogs] {
                     try statement.execute(arguments: [victim.id])
                 }
             }

@@ -40,6 +40,9 @@ extension SQLiteRunStore {
         filter.add("created_at >= ?", query.createdFrom.map(ColumnCoding.time))
         filter.add("created_at < ?", query.createdTo.map(ColumnCoding.time))
         filter.add("parent_id = ?", query.parentID?.rawValue)
+        filter.add("origin_kind = ?", query.origin?.kind.rawValue)
+        filter.add("origin_ref = ?", query.origin?.reference)
+        filter.add("event_id = ?", query.eventID)
         let sql = "SELECT \(RunColumns.selection) FROM runs \(filter.clause) ORDER BY sequence DESC LIMIT ?"
         let queryArguments = filter.arguments(limit + 1)
         let runs = try await read { db in

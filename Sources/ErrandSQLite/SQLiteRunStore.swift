@@ -81,11 +81,12 @@ public final class SQLiteRunStore: RunStore {
         try await pool.read(body)
     }
 
-    /// Deletes every run with its attempts, steps and tokens (queue settings, schedules and tokens
-    /// created outside any run are kept). Sequence numbers keep increasing.
+    /// Deletes every run with its attempts, steps, tokens and log lines (queue settings,
+    /// schedules, published events, subscriptions and tokens created outside any run are kept).
+    /// Sequence numbers keep increasing.
     public func deleteAllRuns() async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM attempts; DELETE FROM steps; DELETE FROM wait_tokens WHERE run_id IS NOT NULL; DELETE FROM runs")
+            try db.execute(sql: "DELETE FROM attempts; DELETE FROM steps; DELETE FROM wait_tokens WHERE run_id IS NOT NULL; DELETE FROM run_logs; DELETE FROM runs")
         }
     }
 

@@ -120,6 +120,26 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
     case timingOutTokenWakesItsRun
     case waitingForResolvedTokenIsDueAtOnce
     case pruneRemovesStepsAndTokens
+    // Events
+    case publishCreatesRunsCarryingEvent
+    case publishingSameIDTwiceCreatesNothing
+    case concurrentPublishersWithOneID
+    case listEventsNewestFirstByNameWithCursor
+    case replaceSubscriptionsOnlyForGivenTasks
+    // Logs
+    case logsAreNumberedAcrossAppendsAndAttempts
+    case logsAreCappedWithMarker
+    case logsPageWithAfterAndLimit
+    case pruneDeletesLogs
+    // Routing
+    case labelledRunNeedsWorkerWithLabels
+    case slotsBoundTheClaimedCost
+    case tooBigRunsAreSkippedBeyondTheLimit
+    case skippedRunFreesItsGroupsRoom
+    // Origin
+    case originAndRoutingRoundTrip
+    case filtersByOrigin
+    case filtersByEventID
 
     public var testDescription: String { rawValue }
 
@@ -222,6 +242,22 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
         case .timingOutTokenWakesItsRun: TokenChecks.timingOutTokenWakesItsRun
         case .waitingForResolvedTokenIsDueAtOnce: TokenChecks.waitingForResolvedTokenIsDueAtOnce
         case .pruneRemovesStepsAndTokens: TokenChecks.pruneRemovesStepsAndTokens
+        case .publishCreatesRunsCarryingEvent: EventChecks.publishCreatesRunsCarryingEvent
+        case .publishingSameIDTwiceCreatesNothing: EventChecks.publishingSameIDTwiceCreatesNothing
+        case .concurrentPublishersWithOneID: EventChecks.concurrentPublishersWithOneID
+        case .listEventsNewestFirstByNameWithCursor: EventChecks.listEventsNewestFirstByNameWithCursor
+        case .replaceSubscriptionsOnlyForGivenTasks: EventChecks.replaceSubscriptionsOnlyForGivenTasks
+        case .logsAreNumberedAcrossAppendsAndAttempts: LogChecks.logsAreNumberedAcrossAppendsAndAttempts
+        case .logsAreCappedWithMarker: LogChecks.logsAreCappedWithMarker
+        case .logsPageWithAfterAndLimit: LogChecks.logsPageWithAfterAndLimit
+        case .pruneDeletesLogs: LogChecks.pruneDeletesLogs
+        case .labelledRunNeedsWorkerWithLabels: RoutingChecks.labelledRunNeedsWorkerWithLabels
+        case .slotsBoundTheClaimedCost: RoutingChecks.slotsBoundTheClaimedCost
+        case .tooBigRunsAreSkippedBeyondTheLimit: RoutingChecks.tooBigRunsAreSkippedBeyondTheLimit
+        case .skippedRunFreesItsGroupsRoom: RoutingChecks.skippedRunFreesItsGroupsRoom
+        case .originAndRoutingRoundTrip: OriginChecks.originAndRoutingRoundTrip
+        case .filtersByOrigin: OriginChecks.filtersByOrigin
+        case .filtersByEventID: OriginChecks.filtersByEventID
         }
     }
 }

@@ -46,8 +46,11 @@ struct SQLiteBenchmarkTests {
         }
     }
 
-    @Test(arguments: [0, 1_000_000])
-    func claimWithDelayedRunsStored(_ delayed: Int) async throws {
+    /// How a claim benchmark's worker asks: `plain` (no labels, no slots: the store's own claim
+    /// test), `worker` (as `Worker` asks: two labels and its free slots; no run requires a label),
+    /// `skipping` (a worker without labels, while one queued run in ten requires `gpu`).
+    @Test(arguments: [(0, "plain"), (0, "worker"), (0, "skipping"), (1_000_000, "plain"), (1_000_000, "worker")])
+    func claimWithDelayedRunsStored(_ delayed: Int, _ style: String) async throws {
         try await withTemporaryPath { path in
             let store = try SQLiteRunStore(path: path, configuration: .init(durability: .normal))
             var start = ContinuousClock.now
@@ -56,19 +59,28 @@ struct SQLiteBenchmarkTests {
                 _ = try await store.insertRuns(runs, now: t0)
             }
             if delayed > 0 { report("inserting delayed runs", count: delayed, since: start) }
-            _ = try await store.insertRuns((0..<10_000).map { _ in newRun(due: t0) }, now: t0)
+            // With `skipping`, one run in eleven requires `gpu`, interleaved with the others.
+            let count = style == "skipping" ? 11_000 : 10_000
+            _ = try await store.insertRuns((0..<count).map { index in
+                var run = newRun(due: t0)
+                if style == "skipping", index % 11 == 10 { run.requiredLabels = ["gpu"] }
+                return run
+            }, now: t0)
+            let labels: Set<String> = style == "worker" ? ["linux", "large"] : []
             start = ContinuousClock.now
             var claimed = 0
             for round in 0..<1000 {
                 let now = t0 + Double(round) / 1000
-                let runs = try await store.claimRuns(ClaimRequest(workerID: "w", limit: 10, now: now, leaseUntil: now + 30))
+                let runs = try await store.claimRuns(ClaimRequest(
+                    workerID: "w", limit: 10, now: now, leaseUntil: now + 30, labels: labels, slots: style == "worker" ? 10 : nil
+                ))
                 claimed += runs.count
                 _ = try await store.completeAttempts(runs.map { run in
                     AttemptCompletion(runID: run.id, attempt: 1, guard: .worker("w"), endedAt: now, outcome: .succeeded, status: .completed)
                 })
             }
             #expect(claimed == 10_000)
-            report("claim 10 + complete 10, one caller, \(delayed) delayed stored (runs)", count: claimed, since: start)
+            report("claim 10 + complete 10, one caller, \(delayed) delayed stored, \(style) claims (runs)", count: claimed, since: start)
         }
     }
 
@@ -134,6 +146,48 @@ struct SQLiteBenchmarkTests {
                 #expect(woken.count == 500, "every parent woken")
             }
             percentiles("full: completing a child \(awaited ? "that wakes its parent" : "without a parent")", samples)
+        }
+    }
+
+    @Test(arguments: ["full", "normal"])
+    func publishWithTenSubscribers(_ durability: String) async throws {
+        try await withTemporaryPath { path in
+            let store = try SQLiteRunStore(path: path, configuration: .init(durability: durability == "full" ? .full : .normal))
+            let payload = Data(#"{"user":{"id":42,"email":"zoë@example.com","plan":"pro"}}"#.utf8)
+            let clock = ContinuousClock()
+            var samples: [Duration] = []
+            for index in 0..<1000 {
+                let id = "evt_\(index)"
+                let runs = (0..<10).map { task in
+                    NewRun(
+                        task: "task\(task)", queue: "q", payload: payload, idempotencyKey: "event:\(id)", idempotencyExpiresAt: .distantFuture,
+                        scheduledAt: t0, origin: RunOrigin(.event, id), eventID: id
+                    )
+                }
+                let event = EventRecord(id: id, name: "user.created", payload: payload, publishedAt: t0)
+                samples.append(try await clock.measure { _ = try await store.publishEvent(event, runs: runs, now: t0) })
+            }
+            #expect(try await store.countRuns() == 10_000)
+            percentiles("\(durability): publishEvent with 10 subscribers (one caller)", samples)
+        }
+    }
+
+    @Test func appendLogs() async throws {
+        try await withTemporaryPath { path in
+            let store = try SQLiteRunStore(path: path, configuration: .init(durability: .full))
+            let runs = (0..<100).map { _ in newRun(due: t0) }
+            _ = try await store.insertRuns(runs, now: t0)
+            let clock = ContinuousClock()
+            var samples: [Duration] = []
+            for round in 0..<10 {
+                for run in runs {
+                    let lines = (0..<100).map { index in
+                        RunLogLine(runID: run.id, attempt: 1, level: "info", message: "processed item \(round * 100 + index)", metadata: ["item": "\(index)"], at: t0)
+                    }
+                    samples.append(try await clock.measure { try await store.appendLogs(lines) })
+                }
+            }
+            percentiles("full: appendLogs of a batch of 100 lines (one caller, 1000 batches)", samples)
         }
     }
 }

@@ -95,7 +95,7 @@ struct SQLiteDurabilityTests {
             #expect(failures.withLock { $0 } == [])
             let store = try SQLiteRunStore(path: path)
             let migrations = try await store.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1", "v2", "v3", "v4"])
+            #expect(migrations == ["v1", "v2", "v3", "v4", "v5"])
         }
     }
 
@@ -379,6 +379,8 @@ struct SQLiteDurabilityTests {
         (ClaimStatements.nextKeySQL, "runs_claim"),
         (ClaimStatements.keyCandidatesSQL, "runs_claim"),
         (ClaimStatements.noKeyCandidatesSQL, "runs_claim"),
+        (ClaimStatements.labelledKeyCandidatesSQL, "runs_claim"),
+        (ClaimStatements.labelledNoKeyCandidatesSQL, "runs_claim"),
     ])
     func claimStatementsSearchTheirIndex(_ sql: String, index: String) async throws {
         try await withTemporaryPath { path in
@@ -405,6 +407,13 @@ struct SQLiteDurabilityTests {
         (TokenColumns.selectByKeySQL, "wait_tokens", "wait_tokens_idempotency"),
         (TokenColumns.deleteSQL, "wait_tokens", "wait_tokens_run"),
         ("SELECT sequence FROM runs WHERE parent_id = ? ORDER BY sequence DESC LIMIT 10", "runs", "runs_parent"),
+        ("SELECT sequence FROM runs WHERE origin_kind = ? AND origin_ref = ? ORDER BY sequence DESC LIMIT 10", "runs", "runs_origin"),
+        ("SELECT sequence FROM runs WHERE event_id = ? ORDER BY sequence DESC LIMIT 10", "runs", "runs_event"),
+        (EventColumns.selectByIDSQL, "events", "sqlite_autoindex_events_1"),
+        ("SELECT \(EventColumns.selection) FROM events WHERE name = ? ORDER BY sequence DESC LIMIT ?", "events", "events_name"),
+        (LogColumns.lastIndexSQL, "run_logs", "PRIMARY KEY"),
+        (LogColumns.selectSQL, "run_logs", "PRIMARY KEY"),
+        (LogColumns.deleteSQL, "run_logs", "PRIMARY KEY"),
     ])
     func durableStatementsSearchTheirIndex(_ sql: String, table: String, index: String) async throws {
         try await withTemporaryPath { path in

@@ -21,6 +21,15 @@ struct SQLiteMatchesMemoryTests {
 
     let t0 = Date(timeIntervalSince1970: 1_767_225_600)
 
+    /// The reference store and an SQLite store at `path`, both with `queues` configured.
+    static func storePair(at path: String, queues: [QueueConfig]) async throws -> (MemoryRunStore, SQLiteRunStore) {
+        let memory = MemoryRunStore()
+        let sqlite = try SQLiteRunStore(path: path)
+        try await memory.upsertQueues(queues)
+        try await sqlite.upsertQueues(queues)
+        return (memory, sqlite)
+    }
+
     func randomRuns(_ count: Int, around now: Date, _ random: inout SeededGenerator) -> [NewRun] {
         (0..<count).map { _ in
             NewRun(
@@ -42,11 +51,10 @@ struct SQLiteMatchesMemoryTests {
     func randomWorkloadGivesTheSameAnswers(seed: UInt64) async throws {
         try await withTemporaryPath { path in
             var random = SeededGenerator(state: seed)
-            let memory = MemoryRunStore()
-            let sqlite = try SQLiteRunStore(path: path)
+            let (memory, sqlite) = try await Self.storePair(
+                at: path, queues: [QueueConfig(name: "fast", concurrency: 3), QueueConfig(name: "single", concurrency: 1), QueueConfig(name: "slow")]
+            )
             let stores: [any RunStore] = [memory, sqlite]
-            let queues = [QueueConfig(name: "fast", concurrency: 3), QueueConfig(name: "single", concurrency: 1), QueueConfig(name: "slow")]
-            for store in stores { try await store.upsertQueues(queues) }
             var executing: [RunRecord] = []
             var claimedCount = 0, appliedCount = 0
             for round in 0..<60 {

@@ -5,7 +5,13 @@ extension MemoryRunStore {
         state.withLock { state in
             if let existing = state.events[event.id] { return PublishResult(event: existing, created: false) }
             var stored = event
-            stored.runIDs = Self.insert(runs, now: now, into: &state).map(\.id)
+            // Each run carries the event's id, whatever the caller set.
+            let stamped = runs.map { run in
+                var run = run
+                run.eventID = event.id
+                return run
+            }
+            stored.runIDs = Self.insert(stamped, now: now, into: &state).map(\.id)
             state.events[event.id] = stored
             state.eventOrder.append(event.id)
             return PublishResult(event: stored, created: true)
@@ -37,7 +43,11 @@ extension MemoryRunStore {
     public func replaceSubscriptions(_ subscriptions: [EventSubscription], forTasks tasks: Set<String>) async throws {
         state.withLock { state in
             state.subscriptions.removeAll { tasks.contains($0.task) }
-            state.subscriptions += subscriptions
+            // A subscription is identified by (task, pattern): a later one replaces an earlier one.
+            for subscription in subscriptions {
+                state.subscriptions.removeAll { $0.task == subscription.task && $0.pattern == subscription.pattern }
+                state.subscriptions.append(subscription)
+            }
         }
     }
 
