@@ -58,7 +58,7 @@ extension ConfigParser {
 
     private func parseRetry(_ node: Node, _ path: String, nodes: inout [String: Node]) -> RetryPolicy {
         var retry = RetryPolicy()
-        if node.tag.name == .int, let attempts = node.int {
+        if node.tagName == .int, let attempts = node.int {
             nodes["retry.maxAttempts"] = node
             retry.maxAttempts = attempts
             return retry

@@ -33,7 +33,7 @@ extension ConfigParser {
     /// The text of a scalar that is not null, else `nil`.
     func scalarText(_ node: Node) -> String? {
         guard case .scalar(let scalar) = node else { return nil }
-        if node.tag.name == .null && scalar.style == .plain { return nil }
+        if node.tagName == .null && scalar.style == .plain { return nil }
         return scalar.string
     }
 
@@ -58,7 +58,7 @@ extension ConfigParser {
 
     /// A whole number.
     func integer(_ node: Node, _ path: String) -> Int? {
-        guard node.tag.name == .int, let value = node.int else {
+        guard node.tagName == .int, let value = node.int else {
             report(node, path, "expected a whole number, found \(Self.kind(of: node))")
             return nil
         }
@@ -67,7 +67,7 @@ extension ConfigParser {
 
     /// A number (whole or not).
     func number(_ node: Node, _ path: String) -> Double? {
-        guard node.tag.name == .int || node.tag.name == .float, let value = node.float ?? node.int.map(Double.init) else {
+        guard node.tagName == .int || node.tagName == .float, let value = node.float ?? node.int.map(Double.init) else {
             report(node, path, "expected a number, found \(Self.kind(of: node))")
             return nil
         }
@@ -76,7 +76,7 @@ extension ConfigParser {
 
     /// A duration: a number of seconds, or text such as `500ms`, `30s`, `2m`, `1h`, `1d`.
     func duration(_ node: Node, _ path: String) -> Duration? {
-        if node.tag.name == .int || node.tag.name == .float, let seconds = node.float ?? node.int.map(Double.init) {
+        if node.tagName == .int || node.tagName == .float, let seconds = node.float ?? node.int.map(Double.init) {
             return .milliseconds(Int64((seconds * 1000).rounded()))
         }
         guard let text = scalarText(node), let value = DurationText.parse(text) else {
@@ -135,7 +135,7 @@ extension ConfigParser {
             }
             return .array(array)
         case .scalar(let scalar):
-            switch node.tag.name {
+            switch node.tagName {
             case .null: return .null
             case .bool: if let value = node.bool { return .bool(value) }
             case .int: if let value = node.int { return .integer(Int64(value)) }

@@ -102,7 +102,7 @@ final class ConfigParser {
         case .sequence: "a list"
         case .alias: "an alias"
         case .scalar(let scalar):
-            node.tag.name == .null && scalar.style == .plain ? "nothing (null)" : "\"\(scalar.string)\""
+            node.tagName == .null && scalar.style == .plain ? "nothing (null)" : "\"\(scalar.string)\""
         }
     }
 }
