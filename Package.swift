@@ -70,6 +70,7 @@ let package = Package(
             name: "ErrandConfigTests",
             dependencies: [
                 "Errand", "ErrandConfig", "ErrandTesting",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -152,7 +152,7 @@ extension ConfigParser {
     /// ` (did you mean "retry"?)` when a key is close to an allowed one.
     static func suggestion(for key: String, in allowed: [String]) -> String {
         let scored = allowed.map { ($0, editDistance(key.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, best.0.count / 3) else { return "" }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, key.count / 2) else { return "" }
         return " (did you mean \"\(best.0)\"?)"
     }
 

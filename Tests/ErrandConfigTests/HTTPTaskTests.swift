@@ -105,12 +105,12 @@ struct HTTPTaskTests {
 
     @Test("a connection error is a retryable failure")
     func connectionRefused() async throws {
-        let yaml = "tasks:\n  call:\n    http: \"http://127.0.0.1:1/nothing\"\n    retry: { maxAttempts: 2, minDelay: 50ms }\n"
+        let yaml = "tasks:\n  call:\n    http: { url: \"http://127.0.0.1:1/nothing\", timeout: 1s }\n    retry: { maxAttempts: 2, minDelay: 50ms }\n"
         try await LiveProject.run(yaml) { live in
             let run = try await live.runToEnd("call")
             #expect(run.status == .failed)
             #expect(run.attemptCount == 2)
-            #expect(run.error?.message.contains("POST http://127.0.0.1:1/nothing failed") == true)
+            #expect(run.error?.message.hasPrefix("POST http://127.0.0.1:1/nothing ") == true, "\(run.error?.message ?? "")")
         }
     }
 }

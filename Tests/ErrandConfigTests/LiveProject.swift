@@ -1,6 +1,7 @@
 import Errand
 import ErrandConfig
 import Foundation
+import Logging
 import Testing
 
 /// A project from YAML text, registered in an ``Errand`` on the in-memory store with a real
@@ -25,8 +26,10 @@ struct LiveProject {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
         }
         let project = try ProjectConfig.parse(yaml, path: folder.appendingPathComponent("errand.yml").path)
-        let errand = Errand(store: MemoryRunStore())
-        let runner = ProjectRunner(killGracePeriod: killGracePeriod)
+        // Quiet: the commands' standard-error lines are logged at info.
+        let logger = Logger(label: "errand-config-tests") { _ in SwiftLogNoOpLogHandler() }
+        let errand = Errand(store: MemoryRunStore(), configuration: Errand.Configuration(logger: logger))
+        let runner = ProjectRunner(logger: logger, killGracePeriod: killGracePeriod)
         try errand.register(project, runner: runner)
         let worker = errand.worker(WorkerConfiguration(
             id: "config-test", concurrency: 4, pollInterval: .milliseconds(50), shutdownGracePeriod: .seconds(10)
