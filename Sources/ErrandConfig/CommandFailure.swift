@@ -9,5 +9,6 @@ public struct CommandFailure: Error, Sendable, Hashable, CustomStringConvertible
     /// Creates the error.
     public init(_ message: String) { self.message = message }
 
+    /// The message.
     public var description: String { message }
 }

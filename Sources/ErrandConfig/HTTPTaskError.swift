@@ -12,5 +12,6 @@ public struct HTTPTaskError: Error, Sendable, Hashable, CustomStringConvertible 
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }

@@ -14,5 +14,6 @@ public struct HTTPTaskRejection: NonRetryableError, Sendable, Hashable, CustomSt
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }

@@ -81,6 +81,27 @@ struct CommandTaskTests {
         }
     }
 
+    @Test("standard output over the 64 KB result limit fails the attempt")
+    func oversizedOutput() async throws {
+        try await LiveProject.run("tasks:\n  big:\n    shell: 'printf \"\\\"\"; head -c 70000 /dev/zero | tr \"\\\\0\" a; printf \"\\\"\"'\n    retry: 1\n") { project in
+            let run = try await project.runToEnd("big")
+            #expect(run.status == .failed)
+            #expect(run.error?.message.contains("more than 65536 bytes to standard output") == true)
+        }
+    }
+
+    @Test("a payload larger than a pipe's buffer reaches a reader, and a command that never reads it still succeeds")
+    func largePayload() async throws {
+        let payload = "{\"blob\":\"" + String(repeating: "z", count: 200_000) + "\"}"
+        try await LiveProject.run("tasks:\n  size:\n    shell: 'wc -c'\n  deaf:\n    shell: 'echo 7'\n") { project in
+            let size = try await project.runToEnd("size", payload: payload)
+            #expect(size.resultJSON == .integer(Int64(payload.utf8.count)))
+            let deaf = try await project.runToEnd("deaf", payload: payload)
+            #expect(deaf.status == .completed)
+            #expect(deaf.resultJSON == .integer(7))
+        }
+    }
+
     @Test("a non-zero exit fails the attempt with the status and the tail of standard error")
     func nonZeroExit() async throws {
         let yaml = #"""

@@ -11,7 +11,7 @@ struct LiveProject {
     let folder: URL
 
     /// Writes `files` (name → contents, executable) into a fresh folder, parses `yaml` as that
-    /// folder's `errand.yml`, starts a worker, runs `body`, then shuts everything down.
+    /// folder's `errand.yml`, then runs `body` as ``run(_:killGracePeriod:_:)`` does.
     static func run<T: Sendable>(
         _ yaml: String, files: [String: String] = [:], killGracePeriod: Duration = .seconds(2),
         _ body: (LiveProject) async throws -> T
@@ -26,6 +26,14 @@ struct LiveProject {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
         }
         let project = try ProjectConfig.parse(yaml, path: folder.appendingPathComponent("errand.yml").path)
+        return try await run(project, killGracePeriod: killGracePeriod, body)
+    }
+
+    /// Registers `project` in an engine on the in-memory store, starts a worker, runs `body`,
+    /// then shuts the worker and the runner down.
+    static func run<T: Sendable>(
+        _ project: ProjectConfig, killGracePeriod: Duration = .seconds(2), _ body: (LiveProject) async throws -> T
+    ) async throws -> T {
         // Quiet: the commands' standard-error lines are logged at info.
         let logger = Logger(label: "errand-config-tests") { _ in SwiftLogNoOpLogHandler() }
         let errand = Errand(store: MemoryRunStore(), configuration: Errand.Configuration(logger: logger))
@@ -37,6 +45,7 @@ struct LiveProject {
         let workerTask = Task { try await worker.run() }
         let outcome: Result<T, any Error>
         do {
+            let folder = URL(fileURLWithPath: project.path).deletingLastPathComponent()
             outcome = .success(try await body(LiveProject(errand: errand, folder: folder)))
         } catch {
             outcome = .failure(error)
