@@ -132,13 +132,21 @@ final class ChildProcess: Sendable {
     /// it, then wakes the I/O loop.
     private func awaitExit(wakeFD: Int32) {
         var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        var result: Int32
+        repeat {
+            result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT)
+        } while result != 0 && errno == EINTR
         state.withLock { state in
-            kill(-pid, SIGKILL)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            if result == 0 {
+                kill(-pid, SIGKILL)
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                state.exitStatus = ExitStatus(waitStatus: status)
+            } else {
+                // ECHILD: reaped by someone else, so the group id may be reused: signal nothing.
+                state.exitStatus = .lost
+            }
             state.reaped = true
-            state.exitStatus = ExitStatus(waitStatus: status)
         }
         var byte: UInt8 = 1
         _ = write(wakeFD, &byte, 1)
@@ -148,7 +156,7 @@ final class ChildProcess: Sendable {
     private func ioFinished(_ output: ProcessIOLoop.Output) {
         let (outcome, waiter) = state.withLock { state -> (ProcessOutcome, CheckedContinuation<ProcessOutcome, Never>?) in
             let outcome = ProcessOutcome(
-                status: state.exitStatus ?? .signaled(SIGKILL), stdout: output.stdout,
+                status: state.exitStatus ?? .lost, stdout: output.stdout,
                 stdoutOverflowed: output.stdoutOverflowed, stderrTail: output.stderrTail
             )
             state.outcome = outcome

@@ -54,6 +54,8 @@ extension ConfigParser {
         guard problems.count == before else { return nil }
         do {
             try schedule.newSchedule(task: task).validate()
+        } catch let error as ErrandError where error.field == "task" {
+            return nil  // the task's name is reported already
         } catch {
             let field = (error as? ErrandError)?.field ?? ""
             let keyName = ["timeZone": "timezone", "cron": "", "rate": ""][field] ?? field

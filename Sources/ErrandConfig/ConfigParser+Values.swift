@@ -11,7 +11,7 @@ extension ConfigParser {
             return nil
         }
         var result: [String: (key: Node, value: Node)] = [:]
-        for (key, value) in mapping {
+        for (key, value) in Self.mergingKeys(of: mapping) {
             guard let name = scalarText(key) else {
                 report(key, path, "a key must be text, found \(Self.kind(of: key))")
                 continue
@@ -23,6 +23,33 @@ extension ConfigParser {
             result[name] = (key, value)
         }
         return result
+    }
+
+    /// A mapping's entries with YAML merge keys applied: `<<: *defaults` (or a list of aliases)
+    /// adds the entries of the merged mappings that the mapping does not set itself.
+    static func mergingKeys(of mapping: Node.Mapping) -> [(Node, Node)] {
+        var own: [(Node, Node)] = []
+        var merged: [(Node, Node)] = []
+        for (key, value) in mapping {
+            guard key.tagName == .merge || (key.scalar?.string == "<<" && key.scalar?.style == .plain) else {
+                own.append((key, value))
+                continue
+            }
+            let sources = value.sequence.map(Array.init) ?? [value]
+            for source in sources {
+                guard let entries = source.mapping else {
+                    own.append((key, value))  // not a mapping: reported as an unknown key
+                    break
+                }
+                merged += mergingKeys(of: entries)
+            }
+        }
+        let names = Set(own.compactMap { $0.0.scalar?.string })
+        var seen = names
+        return own + merged.filter { key, _ in
+            guard let name = key.scalar?.string else { return true }
+            return seen.insert(name).inserted
+        }
     }
 
     /// `a.b` from a path and a key.
@@ -77,7 +104,11 @@ extension ConfigParser {
     /// A duration: a number of seconds, or text such as `500ms`, `30s`, `2m`, `1h`, `1d`.
     func duration(_ node: Node, _ path: String) -> Duration? {
         if node.tagName == .int || node.tagName == .float, let seconds = node.float ?? node.int.map(Double.init) {
-            return .milliseconds(Int64((seconds * 1000).rounded()))
+            guard let value = DurationText.duration(milliseconds: seconds * 1000) else {
+                report(node, path, "\(seconds) seconds is out of range; at most \(DurationText.maximumDays) days")
+                return nil
+            }
+            return value
         }
         guard let text = scalarText(node), let value = DurationText.parse(text) else {
             let shown = scalarText(node).map { "\"\($0)\"" } ?? Self.kind(of: node)

@@ -17,8 +17,18 @@ enum DurationText {
             guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
                 let value = Double(number), value.isFinite
             else { return nil }
-            return .milliseconds(Int64((value * unit.milliseconds).rounded()))
+            return duration(milliseconds: value * unit.milliseconds)
         }
         return nil
+    }
+
+    /// The longest duration accepted, in days (about 100 years).
+    static let maximumDays = 36_500.0
+
+    /// A number of milliseconds as a duration; `nil` when it is not finite or its size is over
+    /// ``maximumDays`` (so it cannot overflow).
+    static func duration(milliseconds: Double) -> Duration? {
+        guard milliseconds.isFinite, abs(milliseconds) <= maximumDays * 86_400_000 else { return nil }
+        return .milliseconds(Int64(milliseconds.rounded()))
     }
 }

@@ -6,6 +6,8 @@ enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
     case exited(Int32)
     /// A signal killed it.
     case signaled(Int32)
+    /// Something else in this process collected its status first (a `waitpid(-1, …)` elsewhere).
+    case lost
 
     /// Decodes a `waitpid` status word (the `WIFEXITED`/`WTERMSIG` macros, which Swift does not
     /// import).
@@ -19,6 +21,7 @@ enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .exited(let code): "exited with status \(code)"
         case .signaled(let signal): "was killed by signal \(signal) (\(Self.name(of: signal)))"
+        case .lost: "ended, but its exit status was collected elsewhere in this process"
         }
     }
 

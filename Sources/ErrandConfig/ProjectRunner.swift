@@ -40,7 +40,8 @@ import Synchronization
 ///   the attempt fails and the run is retried by its policy (``HTTPTaskError``).
 /// Error messages name the status and quote the first 1 KB of the body.
 public final class ProjectRunner: Sendable {
-    /// Where the runner logs (failures to record progress, HTTP client shutdown).
+    /// Where the runner and its HTTP client log their own activity (an attempt's lines go to the
+    /// attempt's ``RunContext/logger``).
     public let logger: Logger
     /// How long a command has between `SIGTERM` and `SIGKILL` when its attempt is stopped.
     public let killGracePeriod: Duration
@@ -79,7 +80,9 @@ public final class ProjectRunner: Sendable {
             defer { state.client = nil }
             return state.client
         }
-        try await client?.shutdown()
+        guard let client else { return }
+        try await client.shutdown()
+        logger.debug("HTTP client shut down")
     }
 
     /// The shared client, created on first use.
@@ -89,7 +92,8 @@ public final class ProjectRunner: Sendable {
                 throw HTTPTaskError(message: "the project runner is shut down; HTTP tasks cannot run")
             }
             if let client = state.client { return client }
-            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, backgroundActivityLogger: logger)
+            logger.debug("HTTP client created for http tasks")
             state.client = client
             return client
         }

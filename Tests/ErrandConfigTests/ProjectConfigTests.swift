@@ -111,6 +111,39 @@ struct ProjectConfigTests {
         #expect(project.tasks[0].options.timeout == expected)
     }
 
+    @Test("YAML anchors and merge keys share options between tasks; own keys win")
+    func mergeKeys() throws {
+        let project = try ProjectConfig.parse(
+            """
+            tasks:
+              first:
+                shell: "true"
+                retry: &fast { maxAttempts: 7, minDelay: 10ms }
+                <<: &defaults { timeout: 5s, tags: [shared], priority: 2 }
+              second:
+                <<: *defaults
+                command: ["./x"]
+                priority: 9
+                retry: *fast
+            """,
+            path: "/project/errand.yml"
+        )
+        let second = try #require(project.task(named: "second"))
+        #expect(second.options.timeout == .seconds(5))
+        #expect(second.options.tags == ["shared"])
+        #expect(second.options.priority == 9)
+        #expect(second.options.retry.maxAttempts == 7)
+        #expect(project.task(named: "first")?.options.priority == 2)
+    }
+
+    @Test("a duration too long to represent is an error, not a crash")
+    func hugeDuration() throws {
+        let number = try #require(parseError("tasks:\n  t:\n    shell: \"true\"\n    timeout: 1e300\n"))
+        #expect(number.keyPath == "tasks.t.timeout" && number.message.contains("out of range"))
+        let text = try #require(parseError("tasks:\n  t:\n    shell: \"true\"\n    ttl: 99999999999999999999d\n"))
+        #expect(text.keyPath == "tasks.t.ttl" && text.message.contains("is not a duration"))
+    }
+
     @Test("the example project in Examples/ parses, with its heartbeat schedule")
     func exampleProject() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Examples/errand.yml").standardizedFileURL.path
