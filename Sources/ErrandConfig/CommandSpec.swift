@@ -3,8 +3,8 @@
 /// See ``ProjectRunner`` for the protocol between Errand and the process.
 public struct CommandSpec: Sendable, Hashable {
     /// The argument vector; the first element is the program: a path with a slash (the parser
-    /// makes a relative one absolute from the project file's folder), or a bare name looked up
-    /// in `PATH` when the process starts.
+    /// makes a relative one absolute from the project file's folder; one given by hand starts at
+    /// ``workingDirectory``), or a bare name looked up in `PATH` when the process starts.
     public var arguments: [String]
     /// Variables added to the environment Errand runs with (`env:`).
     public var environment: [String: String]

@@ -11,7 +11,7 @@ extension ProjectRunner {
         environment["ERRAND_ATTEMPT"] = String(context.attempt)
         environment["ERRAND_TASK"] = context.taskName
         let program = spec.arguments[0]
-        let executable = try Spawn.resolve(program, environment: environment)
+        let executable = try Spawn.resolve(program, workingDirectory: spec.workingDirectory, environment: environment)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: spec.workingDirectory, isDirectory: &isFolder), isFolder.boolValue else {
             throw CommandFailure("cannot start \(program): the working directory \(spec.workingDirectory) is not a folder")

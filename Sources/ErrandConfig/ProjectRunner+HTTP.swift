@@ -21,29 +21,26 @@ extension ProjectRunner {
         request.body = .bytes(ByteBuffer(bytes: try PayloadCoding.encode(body)))
         let target = "\(endpoint.method) \(endpoint.url)"
         let client = try httpClient()
+        let response: HTTPClientResponse
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
-            let status = Int(response.status.code)
-            switch status {
-            case 200..<300:
-                return try await Self.result(of: response, target: target)
-            case 400..<500:
-                let text = await Self.bodyStart(of: response)
-                throw HTTPTaskRejection(status: status, message: "\(target) answered \(response.status)\(text); a 4xx status fails the run without retries")
-            default:
-                let text = await Self.bodyStart(of: response)
-                throw HTTPTaskError(status: status, message: "\(target) answered \(response.status)\(text)")
-            }
-        } catch let error as HTTPTaskRejection {
-            throw error
-        } catch let error as HTTPTaskError {
-            throw error
+            response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
         } catch {
             try Task.checkCancellation()
             if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded {
                 throw HTTPTaskError(message: "\(target) did not answer within \(timeout)")
             }
             throw HTTPTaskError(message: "\(target) failed: \(error)")
+        }
+        let status = Int(response.status.code)
+        switch status {
+        case 200..<300:
+            return try await Self.result(of: response, target: target)
+        case 400..<500:
+            let text = await Self.bodyStart(of: response)
+            throw HTTPTaskRejection(status: status, message: "\(target) answered \(response.status)\(text); a 4xx status fails the run without retries")
+        default:
+            let text = await Self.bodyStart(of: response)
+            throw HTTPTaskError(status: status, message: "\(target) answered \(response.status)\(text)")
         }
     }
 
@@ -55,6 +52,9 @@ extension ProjectRunner {
             buffer = try await response.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw HTTPTaskError(status: Int(response.status.code), message: "\(target) answered \(response.status) with a body larger than \(limit) bytes, the result limit")
+        } catch {
+            try Task.checkCancellation()
+            throw HTTPTaskError(status: Int(response.status.code), message: "\(target) answered \(response.status) but its body could not be read: \(error)")
         }
         let bytes = Data(buffer.readableBytesView)
         if bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) { return .null }

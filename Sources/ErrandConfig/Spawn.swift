@@ -51,12 +51,14 @@ enum Spawn {
         return pid
     }
 
-    /// The program to start: `program` itself when it has a slash, else the first executable of
-    /// that name in the `PATH` of `environment`.
+    /// The program to start: `program` itself when it has a slash (a relative path starts at
+    /// `workingDirectory`, as `exec` after the change of directory would see it), else the first
+    /// executable of that name in the `PATH` of `environment`.
     ///
     /// - Throws: ``CommandFailure`` when there is no such executable file.
-    static func resolve(_ program: String, environment: [String: String]) throws -> String {
+    static func resolve(_ program: String, workingDirectory: String, environment: [String: String]) throws -> String {
         if program.contains("/") {
+            let program = program.hasPrefix("/") ? program : "\(workingDirectory)/\(program)"
             guard access(program, X_OK) == 0 else {
                 let reason = String(cString: strerror(errno))
                 throw CommandFailure("cannot start \(program): \(reason)\(errno == EACCES ? " (is its executable bit set? chmod +x)" : "")")
