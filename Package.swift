@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ErrandSQLite", targets: ["ErrandSQLite"]),
         .library(name: "ErrandTesting", targets: ["ErrandTesting"]),
         .library(name: "ErrandStoreTests", targets: ["ErrandStoreTests"]),
+        .library(name: "ErrandConfig", targets: ["ErrandConfig"]),
         .executable(name: "errand", targets: ["ErrandCLI"]),
     ],
     dependencies: [
@@ -18,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         .target(
@@ -37,6 +41,17 @@ let package = Package(
             ]
         ),
         .target(name: "ErrandTesting", dependencies: ["Errand"]),
+        .target(
+            name: "ErrandConfig",
+            dependencies: [
+                "Errand",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "ErrandStoreTests", dependencies: ["Errand", "ErrandTesting"]),
         .executableTarget(
             name: "ErrandCLI",
@@ -51,6 +66,16 @@ let package = Package(
         .testTarget(name: "ErrandTests", dependencies: ["Errand", "ErrandTesting", "ErrandStoreTests"]),
         .testTarget(name: "ErrandSQLiteTests", dependencies: ["Errand", "ErrandSQLite", "ErrandStoreTests", "ErrandTesting"]),
         .testTarget(name: "ErrandCLITests", dependencies: ["Errand", "ErrandSQLite"]),
+        .testTarget(
+            name: "ErrandConfigTests",
+            dependencies: [
+                "Errand", "ErrandConfig", "ErrandTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

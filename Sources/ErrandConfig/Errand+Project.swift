@@ -1,0 +1,28 @@
+import Errand
+
+extension Errand {
+    /// Registers every task of a project (as `TaskDefinition<JSONValue, JSONValue>` whose handler
+    /// is the runner) and declares its schedules (see ``declareSchedule(_:)``; the scheduler
+    /// reconciles declared schedules with the store by key when it starts).
+    ///
+    /// ```swift
+    /// let errand = Errand(store: store)
+    /// let runner = ProjectRunner()
+    /// try errand.register(try ProjectConfig.load(path: "errand.yml"), runner: runner)
+    /// ```
+    ///
+    /// - Throws: ``ErrandError`` when a task's name is taken already (`duplicate_task`) or a
+    ///   schedule is declared twice.
+    public func register(_ project: ProjectConfig, runner: ProjectRunner) throws {
+        for task in project.tasks {
+            try register(TaskDefinition<JSONValue, JSONValue>(task.name, options: task.options) { payload, context in
+                try await runner.run(task, payload: payload, context: context)
+            })
+        }
+        for task in project.tasks {
+            if let schedule = task.schedule {
+                try declareSchedule(try schedule.newSchedule(task: task.name))
+            }
+        }
+    }
+}
