@@ -34,6 +34,7 @@ final class ChildProcess: Sendable {
         /// Set (under the lock) right after the leader is reaped; no signal is sent after that.
         var reaped = false
         var exitStatus: ExitStatus?
+        var cpuTime: Duration?
         var outcome: ProcessOutcome?
         var waiter: CheckedContinuation<ProcessOutcome, Never>?
     }
@@ -140,8 +141,10 @@ final class ChildProcess: Sendable {
             if result == 0 {
                 kill(-pid, SIGKILL)
                 var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                var usage = rusage()
+                while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
                 state.exitStatus = ExitStatus(waitStatus: status)
+                state.cpuTime = Self.duration(usage.ru_utime) + Self.duration(usage.ru_stime)
             } else {
                 // ECHILD: reaped by someone else, so the group id may be reused: signal nothing.
                 state.exitStatus = .lost
@@ -153,10 +156,14 @@ final class ChildProcess: Sendable {
         close(wakeFD)
     }
 
+    private static func duration(_ time: timeval) -> Duration {
+        .seconds(Int64(time.tv_sec)) + .microseconds(Int64(time.tv_usec))
+    }
+
     private func ioFinished(_ output: ProcessIOLoop.Output) {
         let (outcome, waiter) = state.withLock { state -> (ProcessOutcome, CheckedContinuation<ProcessOutcome, Never>?) in
             let outcome = ProcessOutcome(
-                status: state.exitStatus ?? .lost, stdout: output.stdout,
+                status: state.exitStatus ?? .lost, cpuTime: state.cpuTime, stdout: output.stdout,
                 stdoutOverflowed: output.stdoutOverflowed, stderrTail: output.stderrTail
             )
             state.outcome = outcome

@@ -11,11 +11,16 @@ public struct CommandSpec: Sendable, Hashable {
     /// The absolute folder the process starts in (`workingDirectory:`, by default the project
     /// file's folder).
     public var workingDirectory: String
+    /// Operating-system limits on the process (`limits:`); empty for none.
+    public var limits: ResourceLimits
 
     /// Describes a process to start.
-    public init(arguments: [String], environment: [String: String] = [:], workingDirectory: String) {
+    public init(
+        arguments: [String], environment: [String: String] = [:], workingDirectory: String, limits: ResourceLimits = ResourceLimits()
+    ) {
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
+        self.limits = limits
     }
 }

@@ -17,7 +17,7 @@ extension ConfigParser {
         for extra in given.dropFirst() {
             report(extra.value.key, Self.join(path, extra.key), "a task has exactly one handler, but both \(first.key) and \(extra.key) are given; keep one")
         }
-        let processOnly = ["env", "workingDirectory"].filter { fields[$0] != nil }
+        let processOnly = ["env", "workingDirectory", "limits"].filter { fields[$0] != nil }
         if first.key == "http" {
             for key in processOnly {
                 report(fields[key]?.key, Self.join(path, key), "\(key) applies to command and shell tasks only, and this task's handler is http")
@@ -83,6 +83,9 @@ extension ConfigParser {
             } else {
                 ok = false
             }
+        }
+        if let node = fields["limits"]?.value {
+            if let limits = parseLimits(node, Self.join(path, "limits")) { spec.limits = limits } else { ok = false }
         }
         return ok ? spec : nil
     }

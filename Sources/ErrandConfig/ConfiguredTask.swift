@@ -1,6 +1,7 @@
 import Errand
 
-/// One task of a project file: its name, options, handler and optional schedule.
+/// One task of a project file: its name, options, handler, optional schedule, the events it
+/// subscribes to and the JSON Schema of its payloads.
 public struct ConfiguredTask: Sendable, Hashable {
     /// The task's name (the key under `tasks:`).
     public var name: String
@@ -11,18 +12,25 @@ public struct ConfiguredTask: Sendable, Hashable {
     public var handler: ConfiguredHandler
     /// The schedule that triggers the task, if any.
     public var schedule: ConfiguredSchedule?
+    /// The events that trigger the task (`on:`).
+    public var subscriptions: [ConfiguredSubscription]
+    /// The JSON Schema payloads must satisfy (`schema:`), checked when a run is triggered.
+    public var schema: JSONSchema?
     /// A description for people.
     public var description: String?
 
     /// Creates a task.
     public init(
         name: String, options: TaskOptions = TaskOptions(), handler: ConfiguredHandler,
-        schedule: ConfiguredSchedule? = nil, description: String? = nil
+        schedule: ConfiguredSchedule? = nil, subscriptions: [ConfiguredSubscription] = [], schema: JSONSchema? = nil,
+        description: String? = nil
     ) {
         self.name = name
         self.options = options
         self.handler = handler
         self.schedule = schedule
+        self.subscriptions = subscriptions
+        self.schema = schema
         self.description = description
     }
 }

@@ -17,8 +17,9 @@ extension ProjectRunner {
             throw CommandFailure("cannot start \(program): the working directory \(spec.workingDirectory) is not a folder")
         }
         try Task.checkCancellation()
+        let start = spec.limits.isEmpty ? (executable, spec.arguments) : spec.limits.wrap(executable: executable, arguments: spec.arguments)
         let child = try ChildProcess.start(
-            executable: executable, arguments: spec.arguments, environment: environment,
+            executable: start.0, arguments: start.1, environment: environment,
             workingDirectory: spec.workingDirectory, stdin: Array(try PayloadCoding.encode(payload))
         )
         let grace = killGracePeriod
@@ -32,7 +33,7 @@ extension ProjectRunner {
             child.terminate(grace: grace)
         }
         try Task.checkCancellation()
-        return try Self.result(of: outcome, program: program)
+        return try Self.result(of: outcome, program: program, limits: spec.limits)
     }
 
     private func handle(_ line: StderrLine, context: RunContext) async {
@@ -54,10 +55,14 @@ extension ProjectRunner {
     }
 
     /// The attempt's result, or the error that fails it.
-    static func result(of outcome: ProcessOutcome, program: String) throws -> JSONValue {
+    static func result(of outcome: ProcessOutcome, program: String, limits: ResourceLimits = ResourceLimits()) throws -> JSONValue {
         guard outcome.status == .exited(0) else {
             let tail = outcome.stderrTail
-            throw CommandFailure("\(program) \(outcome.status)" + (tail.isEmpty ? " (standard error was empty)" : ":\n\(tail)"))
+            var what = "\(program) \(outcome.status)"
+            if let limit = limits.exceeded(status: outcome.status, stderr: tail, cpuTime: outcome.cpuTime) {
+                what = "\(program) exceeded its \(limit) (it \(outcome.status))"
+            }
+            throw CommandFailure(what + (tail.isEmpty ? " (standard error was empty)" : ":\n\(tail)"))
         }
         guard !outcome.stdoutOverflowed else {
             throw CommandFailure(

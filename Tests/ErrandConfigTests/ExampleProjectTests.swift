@@ -40,4 +40,19 @@ struct ExampleProjectTests {
             #expect(run.resultJSON == .integer(7))
         }
     }
+
+    @Test("welcome runs when a pro user is created, and refuses a payload without an email")
+    func welcome() async throws {
+        try await LiveProject.run(try ProjectConfig.load(path: Self.path)) { project in
+            let payload = #"{"email":"ada@example.com","plan":"pro"}"#
+            let event = try await project.errand.publish(event: "created:user:42", payload: Data(payload.utf8))
+            let run = try #require(try await project.errand.runs(RunQuery(eventID: event.id)).runs.first)
+            let finished = try await project.errand.waitForCompletion(run.id, pollInterval: .milliseconds(50))
+            #expect(finished.resultJSON == .object(["welcomed": .object(["email": .string("ada@example.com"), "plan": .string("pro")])]))
+            let error = await #expect(throws: ErrandError.self) {
+                try await project.errand.trigger(TriggerRequest(task: "welcome", payload: Data(#"{"plan":"pro"}"#.utf8)))
+            }
+            #expect(error?.field == "payload.email")
+        }
+    }
 }

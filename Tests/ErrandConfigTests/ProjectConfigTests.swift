@@ -4,19 +4,6 @@ import Testing
 
 @testable import ErrandConfig
 
-/// Parses `text` as `/project/errand.yml` and returns the error it must throw.
-private func parseError(_ text: String) -> ConfigError? {
-    do {
-        _ = try ProjectConfig.parse(text, path: "/project/errand.yml")
-        return nil
-    } catch let error as ConfigError {
-        return error
-    } catch {
-        Issue.record("not a ConfigError: \(error)")
-        return nil
-    }
-}
-
 @Suite("errand.yml parsing")
 struct ProjectConfigTests {
     @Test("the issue's example file parses into tasks in file order")
@@ -148,7 +135,7 @@ struct ProjectConfigTests {
     func exampleProject() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Examples/errand.yml").standardizedFileURL.path
         let project = try ProjectConfig.load(path: path)
-        #expect(project.tasks.map(\.name) == ["hello", "resize-image", "flaky", "count-bytes", "heartbeat"])
+        #expect(project.tasks.map(\.name) == ["hello", "resize-image", "flaky", "count-bytes", "welcome", "heartbeat"])
         #expect(project.task(named: "heartbeat")?.schedule?.expression == "rate(1 minute)")
         for task in project.tasks {
             if case .command(let spec) = task.handler {
