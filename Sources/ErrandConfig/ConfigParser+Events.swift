@@ -31,6 +31,7 @@ extension ConfigParser {
     }
 
     private func parseSubscription(_ node: Node, _ path: String) -> ConfiguredSubscription? {
+        let before = problems.count
         if case .scalar = node {
             return pattern(node, path).map { ConfiguredSubscription(pattern: $0) }
         }
@@ -43,7 +44,6 @@ extension ConfigParser {
             report(node, path, "the event is missing; give its name pattern as event: \"user.created\"")
             return nil
         }
-        let before = problems.count
         var subscription = ConfiguredSubscription(pattern: pattern(eventNode, Self.join(path, "event")) ?? "")
         if let filterNode = fields["filter"]?.value {
             subscription.filter = filter(filterNode, Self.join(path, "filter")) ?? EventFilter()

@@ -33,7 +33,7 @@ struct SchemaConfigTests {
         let error = try #require(parseError(
             "tasks:\n  t:\n    shell: \"true\"\n    schema:\n      type: object\n      properties:\n        age: { type: integer, minimum: lots }\n"
         ))
-        #expect(error.line == 7 && error.column == 32)
+        #expect(error.line == 7 && error.column == 31)
         #expect(error.keyPath == "tasks.t.schema.properties.age.minimum")
         #expect(error.message == "a number")
         let unknown = try #require(parseError("tasks:\n  t:\n    shell: \"true\"\n    schema: { type: object, requird: [a] }\n"))

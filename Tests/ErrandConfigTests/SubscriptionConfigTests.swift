@@ -33,7 +33,7 @@ struct SubscriptionConfigTests {
     @Test("a bad pattern is reported at its node with the pattern rules")
     func badPattern() throws {
         let error = try #require(parseError("tasks:\n  t:\n    shell: \"true\"\n    on: [\"user.*\", \"user.cre*ted\"]\n"))
-        #expect(error.line == 4 && error.column == 19)
+        #expect(error.line == 4 && error.column == 20)
         #expect(error.keyPath == "tasks.t.on[1]")
         #expect(error.message.contains("user.cre*ted") && error.message.contains("mixes * with text"))
         let empty = try #require(parseError("tasks:\n  t:\n    shell: \"true\"\n    on: \"user..created\"\n"))
@@ -58,8 +58,8 @@ struct SubscriptionConfigTests {
         ))
         let problems = error.all.map { "\($0.line):\($0.column) \($0.keyPath)" }
         #expect(problems == [
-            "5:32 tasks.t.on[0].filtre", "6:9 tasks.t.on[1]", "7:42 tasks.t.on[2].filter", "7:53 tasks.t.on[2].delay",
-            "8:38 tasks.t.on[3].delay", "10:9 tasks.t.on[5]",
+            "5:32 tasks.t.on[0].filtre", "6:9 tasks.t.on[1]", "7:40 tasks.t.on[2].filter", "7:52 tasks.t.on[2].delay",
+            "8:37 tasks.t.on[3].delay", "10:9 tasks.t.on[5]",
         ])
         #expect(error.all[0].message.contains("did you mean \"filter\"?"))
         #expect(error.all[1].message.contains("the event is missing"))
