@@ -39,22 +39,23 @@ struct ResourceLimitsTests {
         #expect(error.message.contains("command and shell tasks only"))
     }
 
-    @Test("a command over its memory limit fails naming the limit, with its standard error")
-    func memory() async throws {
-        let python = try Python.path()
+    @Test("a Python program over its memory or open files limit fails naming the limit, with its standard error", arguments: [
+        ("b = bytearray(500 * 1024 * 1024)", "memory: 100MB", "exceeded its memory limit of 100 MB", "MemoryError"),
+        ("files = [open('/dev/null') for _ in range(100)]", "files: 16", "exceeded its open files limit of 16", "Too many open files"),
+    ])
+    func pythonOverLimit(program: String, limit: String, reason: String, stderr: String) async throws {
         let yaml = """
             tasks:
-              hog:
-                command: ["\(python)", "-c", "b = bytearray(500 * 1024 * 1024); print(len(b))"]
-                limits: { memory: 100MB }
+              greedy:
+                command: ["\(try Python.path())", "-c", "\(program)"]
+                limits: { \(limit) }
                 retry: 1
             """
         try await LiveProject.run(yaml) { project in
-            let run = try await project.runToEnd("hog")
+            let run = try await project.runToEnd("greedy")
             #expect(run.status == .failed)
             let message = run.error?.message ?? ""
-            #expect(message.contains("exceeded its memory limit of 100 MB"), "\(message)")
-            #expect(message.contains("MemoryError"), "\(message)")
+            #expect(message.contains(reason) && message.contains(stderr), "\(message)")
         }
     }
 
@@ -74,25 +75,6 @@ struct ResourceLimitsTests {
             let message = run.error?.message ?? ""
             #expect(message.contains("/bin/sh exceeded its CPU time limit of 1 s"), "\(message)")
             #expect(message.contains("SIGXCPU") || message.contains("SIGKILL"), "\(message)")
-        }
-    }
-
-    @Test("a command over its open files limit fails naming the limit")
-    func files() async throws {
-        let python = try Python.path()
-        let yaml = """
-            tasks:
-              opener:
-                command: ["\(python)", "-c", "files = [open('/dev/null') for _ in range(100)]"]
-                limits: { files: 16 }
-                retry: 1
-            """
-        try await LiveProject.run(yaml) { project in
-            let run = try await project.runToEnd("opener")
-            #expect(run.status == .failed)
-            let message = run.error?.message ?? ""
-            #expect(message.contains("exceeded its open files limit of 16"), "\(message)")
-            #expect(message.contains("Too many open files"), "\(message)")
         }
     }
 

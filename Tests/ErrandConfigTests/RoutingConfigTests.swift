@@ -28,11 +28,7 @@ struct RoutingConfigTests {
 
     @Test("labels: and cost: reach the stored run")
     func storedRun() async throws {
-        let project = try ProjectConfig.parse(
-            "tasks:\n  render:\n    shell: \"true\"\n    labels: [large, gpu]\n    cost: 2\n", path: "/project/errand.yml"
-        )
-        let errand = Errand(store: MemoryRunStore())
-        try errand.register(project, runner: ProjectRunner())
+        let errand = try registeredEngine("tasks:\n  render:\n    shell: \"true\"\n    labels: [large, gpu]\n    cost: 2\n")
         let id = try await errand.trigger(TriggerRequest(task: "render", payload: Data("{}".utf8)))
         let run = try #require(try await errand.state(id))
         #expect(run.requiredLabels == ["gpu", "large"])

@@ -45,9 +45,7 @@ struct SchemaConfigTests {
 
     @Test("a payload that breaks the schema is rejected at trigger, naming the field, and nothing is stored")
     func rejectsAtTrigger() async throws {
-        let store = MemoryRunStore()
-        let errand = Errand(store: store)
-        try errand.register(try ProjectConfig.parse(Self.yaml, path: "/project/errand.yml"), runner: ProjectRunner())
+        let errand = try registeredEngine(Self.yaml)
         let missing = await #expect(throws: ErrandError.self) {
             try await errand.trigger(TriggerRequest(task: "signup", payload: Data(#"{"age":30}"#.utf8)))
         }
@@ -63,9 +61,7 @@ struct SchemaConfigTests {
 
     @Test("a published event whose payload breaks a subscriber's schema is rejected, naming the field")
     func rejectsEvent() async throws {
-        let errand = Errand(store: MemoryRunStore())
-        let yaml = Self.yaml + "\n    on: user.signed-up\n"
-        try errand.register(try ProjectConfig.parse(yaml, path: "/project/errand.yml"), runner: ProjectRunner())
+        let errand = try registeredEngine(Self.yaml + "\n    on: user.signed-up\n")
         let error = await #expect(throws: ErrandError.self) {
             try await errand.publish(event: "user.signed-up", payload: Data(#"{"email":42}"#.utf8))
         }

@@ -91,11 +91,7 @@ struct SubscriptionConfigTests {
 
     @Test("a delay in on: makes the run due that long after the event")
     func delayedRun() async throws {
-        let project = try ProjectConfig.parse(
-            "tasks:\n  later:\n    shell: \"true\"\n    on: [{ event: user.created, delay: 1h }]\n", path: "/project/errand.yml"
-        )
-        let errand = Errand(store: MemoryRunStore())
-        try errand.register(project, runner: ProjectRunner())
+        let errand = try registeredEngine("tasks:\n  later:\n    shell: \"true\"\n    on: [{ event: user.created, delay: 1h }]\n")
         let event = try await errand.publish(event: "user.created", payload: Data("{}".utf8))
         let run = try #require(try await errand.runs(RunQuery(eventID: event.id)).runs.first)
         #expect(run.status == .delayed)

@@ -1,3 +1,4 @@
+import Errand
 import Testing
 
 @testable import ErrandConfig
@@ -20,4 +21,11 @@ func parseError(_ text: String) -> ConfigError? {
 func parseTask(_ text: String) throws -> ConfiguredTask {
     let project = try ProjectConfig.parse(text, path: "/project/errand.yml")
     return try #require(project.tasks.first)
+}
+
+/// An engine on the in-memory store (no worker) with the project in `text` registered.
+func registeredEngine(_ text: String) throws -> Errand {
+    let errand = Errand(store: MemoryRunStore())
+    try errand.register(try ProjectConfig.parse(text, path: "/project/errand.yml"), runner: ProjectRunner())
+    return errand
 }
