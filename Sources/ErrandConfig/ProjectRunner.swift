@@ -25,6 +25,9 @@ import Synchronization
 /// - **Exit status**: 0 is success. Anything else fails the attempt (retried by the task's retry
 ///   policy) with the message `<program> exited with status N` followed by the end of standard
 ///   error; a process killed by a signal names the signal.
+/// - **Limits** (`limits:`, ``ResourceLimits``): virtual memory, CPU time and open files are
+///   limited before the program starts; an attempt that passes one fails with an error naming it
+///   (`… exceeded its CPU time limit of 2 s`), followed by the end of standard error.
 /// - **Timeout and cancellation**: when the attempt times out or the run is canceled, the whole
 ///   process group gets `SIGTERM`, then `SIGKILL` after ``killGracePeriod`` (2 s by default).
 ///   When the program exits, anything it left running in its group is killed, and the program
