@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ErrandSQLite", targets: ["ErrandSQLite"]),
         .library(name: "ErrandTesting", targets: ["ErrandTesting"]),
         .library(name: "ErrandStoreTests", targets: ["ErrandStoreTests"]),
+        .library(name: "ErrandServer", targets: ["ErrandServer"]),
         .executable(name: "errand", targets: ["ErrandCLI"]),
     ],
     dependencies: [
@@ -18,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -37,13 +42,30 @@ let package = Package(
             ]
         ),
         .target(name: "ErrandTesting", dependencies: ["Errand"]),
+        .target(
+            name: "ErrandServer",
+            dependencies: [
+                "Errand",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Dashboard")]
+        ),
         .target(name: "ErrandStoreTests", dependencies: ["Errand", "ErrandTesting"]),
         .executableTarget(
             name: "ErrandCLI",
             dependencies: [
                 "Errand",
                 "ErrandSQLite",
+                "ErrandServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -51,6 +73,14 @@ let package = Package(
         .testTarget(name: "ErrandTests", dependencies: ["Errand", "ErrandTesting", "ErrandStoreTests"]),
         .testTarget(name: "ErrandSQLiteTests", dependencies: ["Errand", "ErrandSQLite", "ErrandStoreTests", "ErrandTesting"]),
         .testTarget(name: "ErrandCLITests", dependencies: ["Errand", "ErrandSQLite"]),
+        .testTarget(
+            name: "ErrandServerTests",
+            dependencies: [
+                "Errand", "ErrandServer", "ErrandSQLite", "ErrandTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
