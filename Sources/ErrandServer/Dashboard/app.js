@@ -108,20 +108,57 @@ function progressBar(percent, message) {
     h('span', { class: 'progress-text' }, [p == null ? '' : `${Math.round(p)}%`, message ? ` ${message}` : ''].join('')));
 }
 
+/** The offset of the first JSON syntax error in `s`, or null (JSON.parse says what, not always where). */
+function jsonErrorAt(s) {
+  let i = 0;
+  const fail = () => { throw i; };
+  const ws = () => { while (i < s.length && ' \t\n\r'.includes(s[i])) i++; };
+  const lit = (w) => { if (s.startsWith(w, i)) i += w.length; else fail(); };
+  const str = () => {
+    for (i++; s[i] !== '"'; i++) {
+      if (i >= s.length || s[i] < ' ') fail();
+      if (s[i] === '\\') {
+        i++;
+        if (s[i] === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) fail(); i += 4; } else if (!'"\\/bfnrt'.includes(s[i] || 'x')) fail();
+      }
+    }
+    i++;
+  };
+  const value = () => {
+    ws();
+    const c = s[i], close = c === '{' ? '}' : ']';
+    if (c === '{' || c === '[') {
+      i++; ws();
+      if (s[i] === close) { i++; return; }
+      for (;;) {
+        if (c === '{') { ws(); if (s[i] !== '"') fail(); str(); ws(); if (s[i] !== ':') fail(); i++; }
+        value(); ws();
+        if (s[i] === ',') { i++; continue; }
+        if (s[i] === close) { i++; return; }
+        fail();
+      }
+    }
+    if (c === '"') return str();
+    if (c === 't' || c === 'f' || c === 'n') return lit({ t: 'true', f: 'false', n: 'null' }[c]);
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i));
+    if (!m) fail();
+    i += m[0].length;
+  };
+  try { value(); ws(); if (i < s.length) fail(); return null; } catch (p) { if (typeof p === 'number') return p; throw p; }
+}
+
 /** Parses the editor's JSON; the error names the line and column. */
 function parsePayload(text) {
   if (!text.trim()) return { ok: false, error: 'The payload is empty: write JSON, for example {} or null.', position: 0 };
   try { return { ok: true, value: JSON.parse(text) }; } catch (e) {
-    let message = e.message, position = null;
-    const m = /position (\d+)/.exec(message);
-    if (m) {
-      position = Number(m[1]);
-      if (!/line \d+/.test(message)) {
-        const before = text.slice(0, position);
-        message += ` (line ${before.split('\n').length}, column ${position - before.lastIndexOf('\n')})`;
-      }
+    const m = /position (\d+)/.exec(e.message);
+    const position = m ? Number(m[1]) : jsonErrorAt(text);
+    let where = '';
+    if (position != null) {
+      const before = text.slice(0, position);
+      where = ` at line ${before.split('\n').length}, column ${position - before.lastIndexOf('\n')}`;
     }
-    return { ok: false, error: `Invalid JSON: ${message}`, position };
+    return { ok: false, error: `Invalid JSON${where}: ${e.message.replace(/ at position \d+.*$|, ".*" is not valid JSON$/s, '')}`, position };
   }
 }
 
@@ -363,8 +400,9 @@ async function viewRuns(ctx, params) {
   };
   more.addEventListener('click', loadPage);
 
-  if (f.q) {
-    // A search is a run id when such a run exists, otherwise a tag.
+  if (f.q && !f.q.startsWith('run_')) note.textContent = `Runs tagged “${f.q}”.`;
+  if (f.q.startsWith('run_')) {
+    // A search is a run id (run_…) when such a run exists, otherwise a tag.
     try {
       const run = await api('GET', `/api/v1/runs/${enc(f.q)}`);
       if (!ctx.alive()) return;

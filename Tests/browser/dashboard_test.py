@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""Drives the Errand dashboard in headless Chromium (Selenium + Debian's chromium-driver).
+
+Needs a running server: ERRAND_URL (e.g. http://127.0.0.1:PORT/). Optional: ERRAND_TEST_TASK
+(default hello), ERRAND_TEST_PAYLOAD (JSON, default {"name":"browser"}), ERRAND_API_KEY (then the
+test signs in through the login page first), ERRAND_ARTIFACTS (screenshots; default
+/tmp/errand-browser), ERRAND_RUN_TIMEOUT (seconds to wait for a run to complete; default 60).
+
+Checks, in a real browser, what a person does: open /, go to Tasks, press the task's Test button,
+type an invalid payload (an error with its position shows and no run is triggered), type a valid
+payload, submit, land on the new run's page, watch its status become `completed` live (no
+reload), see its result, go back to the runs list and find the run's row completed; then trigger a
+run through the API while the runs list is open and watch its row appear and complete live.
+Screenshots of every page go to $ERRAND_ARTIFACTS/pages; on failure a screenshot of the moment
+is saved and its path printed, and the exit status is 1.
+"""
+
+import json
+import os
+import shutil
+import sys
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ["ERRAND_URL"].rstrip("/") + "/"
+TASK = os.environ.get("ERRAND_TEST_TASK", "hello")
+PAYLOAD = os.environ.get("ERRAND_TEST_PAYLOAD", '{"name": "browser"}')
+API_KEY = os.environ.get("ERRAND_API_KEY")
+ARTIFACTS = os.environ.get("ERRAND_ARTIFACTS", "/tmp/errand-browser")
+RUN_TIMEOUT = float(os.environ.get("ERRAND_RUN_TIMEOUT", "60"))
+UI_TIMEOUT = 15
+
+checks = []
+
+
+def check(name):
+    """Records a passed check and prints it."""
+    checks.append(name)
+    print(f"ok - {name}", flush=True)
+
+
+def api(method, path, body=None):
+    """Calls the HTTP API directly (bearer key when one is given); returns (status, JSON)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(BASE.rstrip("/") + path, data=data, method=method)
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if API_KEY:
+        request.add_header("Authorization", f"Bearer {API_KEY}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def run_ids(task):
+    """The ids of the task's runs (first page of up to 1000), newest first."""
+    status, page = api("GET", f"/api/v1/runs?task={task}&limit=1000")
+    assert status == 200, f"GET /api/v1/runs answered {status}: {page}"
+    return [run["id"] for run in page["runs"]]
+
+
+def make_driver():
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1400,1000", "--no-first-run", "--disable-extensions"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(options=options, service=service)
+
+
+def by_testid(testid):
+    return (By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+
+class Page:
+    """Small helpers over the driver: bounded waits, clicks, screenshots."""
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.wait = WebDriverWait(driver, UI_TIMEOUT)
+
+    def find(self, testid, within=None):
+        root = within or self.driver
+        return WebDriverWait(self.driver, UI_TIMEOUT).until(
+            lambda d: root.find_element(*by_testid(testid)), f"no element [data-testid={testid}]")
+
+    def visible(self, testid):
+        return WebDriverWait(self.driver, UI_TIMEOUT).until(
+            lambda d: next((e for e in d.find_elements(*by_testid(testid)) if e.is_displayed()), None),
+            f"no visible element [data-testid={testid}]")
+
+    def until(self, what, condition, timeout=UI_TIMEOUT):
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(lambda d: condition(), what)
+
+    def hash(self):
+        return self.driver.execute_script("return location.hash")
+
+    def shot(self, name):
+        os.makedirs(os.path.join(ARTIFACTS, "pages"), exist_ok=True)
+        path = os.path.join(ARTIFACTS, "pages", f"{name}.png")
+        self.driver.save_screenshot(path)
+        return path
+
+
+def sign_in(page):
+    """With a key: the dashboard sends a signed-out visitor to the login page, rejects a wrong key, accepts the right one."""
+    driver = page.driver
+    driver.get(BASE + "#/tasks")
+    page.until("the login page", lambda: page.hash().startswith("#/login"))
+    page.visible("login-form")
+    page.shot("login")
+    key = page.find("login-key")
+    key.send_keys("not-a-key")
+    page.find("login-submit").click()
+    error = page.visible("login-error")
+    assert "not valid" in error.text, error.text
+    check("a wrong API key shows an error on the login page")
+    key.clear()
+    key.send_keys(API_KEY)
+    page.find("login-submit").click()
+    page.until("back on the tasks page after signing in", lambda: page.hash() == "#/tasks")
+    check("signing in with the API key returns to the page asked for")
+
+
+def invalid_payload_triggers_nothing(page, before):
+    editor = page.visible("payload-editor")
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE)
+    editor.send_keys('{"name": }')
+    page.find("trigger-submit").click()
+    error = page.visible("payload-editor-error")
+    assert "Invalid JSON" in error.text and "column" in error.text, f"unexpected error text: {error.text!r}"
+    check(f"invalid JSON shows an error with its position: {error.text!r}")
+    page.shot("tasks-invalid-payload")
+    assert page.hash() == "#/tasks", f"navigated away on invalid JSON: {page.hash()}"
+    # Nothing was sent: the page stays, and the API lists the same runs after a round trip.
+    page.driver.execute_script("return fetch('/healthz').then(r => r.status)")
+    after = run_ids(TASK)
+    assert after == before, f"invalid JSON triggered runs: {set(after) - set(before)}"
+    check("invalid JSON triggers no run")
+
+
+def trigger_from_test_button(page):
+    driver = page.driver
+    page.find("nav-tasks").click()
+    page.until("the tasks page", lambda: page.hash() == "#/tasks")
+    button = page.visible(f"test-button-{TASK}")
+    page.shot("tasks")
+    before = run_ids(TASK)
+    button.click()
+    invalid_payload_triggers_nothing(page, before)
+
+    editor = page.visible("payload-editor")
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE)
+    editor.send_keys(PAYLOAD)
+    error = driver.find_element(*by_testid("payload-editor-error"))
+    assert not error.is_displayed(), f"valid JSON still shows an error: {error.text!r}"
+    page.shot("tasks-editor")
+    page.find("trigger-submit").click()
+    page.until("the new run's page", lambda: page.hash().startswith("#/runs/"))
+    run_id = page.hash()[len("#/runs/"):]
+    assert run_id not in before, f"landed on an old run {run_id}"
+    page.visible("run-detail")
+    assert page.find("run-id").text == run_id
+    check(f"the Test button triggered run {run_id} and opened its page")
+    return run_id
+
+
+def watch_run_complete(page, run_id):
+    driver = page.driver
+    driver.execute_script("window.__errandNoReload = true")
+    status = page.find("run-detail-status")
+    seen = []
+
+    def completed():
+        text = driver.find_element(*by_testid("run-detail-status")).text
+        if not seen or seen[-1] != text:
+            seen.append(text)
+        return text in ("completed", "failed", "canceled", "timedOut", "crashed", "expired") and text
+
+    final = page.until(f"run {run_id} to finish within {RUN_TIMEOUT:.0f} s (statuses seen {seen})", completed, RUN_TIMEOUT)
+    assert final == "completed", f"the run ended {final}; statuses seen {seen}"
+    assert driver.execute_script("return window.__errandNoReload === true"), "the page reloaded"
+    check(f"the run page turned completed live, without reloading (statuses seen: {' → '.join(seen)})")
+    del status
+
+    status_code, run = api("GET", f"/api/v1/runs/{run_id}")
+    assert status_code == 200 and run["status"] == "completed", f"the API says {status_code} {run}"
+    result = page.find("run-result").text
+    assert run["result"] is not None, "the run has no result to show"
+    shown = json.loads(result)
+    assert shown == run["result"], f"the page shows {shown!r}, the API {run['result']!r}"
+    check(f"the result is shown: {result.strip()[:80]}")
+    attempts = driver.find_elements(*by_testid("attempt"))
+    assert len(attempts) == len(run["attempts"]) >= 1, f"{len(attempts)} attempts shown, {len(run['attempts'])} in the API"
+    payload = json.loads(page.find("run-payload").text)
+    assert payload == json.loads(PAYLOAD), f"payload shown {payload!r}"
+    check("the payload and the attempts timeline are shown")
+    page.shot("run-detail")
+
+
+def runs_list_shows(page, run_id):
+    page.find("nav-runs").click()
+    page.until("the runs page", lambda: page.hash() == "#/runs")
+    page.find("runs-table")
+    selector = f'[data-testid="run-row"][data-run-id="{run_id}"] [data-testid="run-status"]'
+    status = page.until(f"a row for run {run_id}",
+                        lambda: next(iter(page.driver.find_elements(By.CSS_SELECTOR, selector)), None))
+    assert status.text == "completed", f"the row says {status.text}"
+    check("the runs list shows the run's row with status completed")
+
+
+def runs_list_live(page):
+    """A run triggered elsewhere appears in the open runs list and turns completed, live."""
+    page.driver.execute_script("window.__errandNoReload = true")
+    code, body = api("POST", f"/api/v1/tasks/{TASK}/trigger", {"payload": json.loads(PAYLOAD), "tags": ["browser-live"]})
+    assert code == 202, f"trigger answered {code}: {body}"
+    run_id = body["id"]
+    selector = f'[data-testid="run-row"][data-run-id="{run_id}"]'
+
+    def row_status():
+        rows = page.driver.find_elements(By.CSS_SELECTOR, selector)
+        return rows and rows[0].get_attribute("data-status") == "completed"
+
+    page.until(f"run {run_id} to appear completed in the open list within {RUN_TIMEOUT:.0f} s", row_status, RUN_TIMEOUT)
+    assert page.driver.execute_script("return window.__errandNoReload === true"), "the page reloaded"
+    check(f"a run triggered through the API appeared in the open runs list and completed live ({run_id})")
+    tags = page.driver.find_element(By.CSS_SELECTOR, selector).text
+    assert "browser-live" in tags, f"the row does not show the tag: {tags!r}"
+    page.shot("runs")
+
+    # The tag search finds it.
+    search = page.find("search")
+    search.clear()
+    search.send_keys("browser-live", Keys.ENTER)
+    page.until("the search by tag", lambda: "q=browser-live" in page.hash())
+    page.until("only tagged runs", lambda: page.driver.find_elements(By.CSS_SELECTOR, selector) and all(
+        "browser-live" in r.text for r in page.driver.find_elements(*by_testid("run-row"))))
+    check("searching a tag lists the tagged run")
+
+
+def other_pages(page):
+    for name in ("schedules", "queues"):
+        page.find(f"nav-{name}").click()
+        page.until(f"the {name} page", lambda: page.hash() == f"#/{name}")
+        page.find(f"{name}-table")
+        page.until(f"the {name} page loaded", lambda: not page.driver.find_elements(*by_testid("page-error")))
+        page.shot(name)
+    check("the schedules and queues pages load")
+    if not API_KEY:
+        page.driver.get(BASE + "#/login")
+        page.until("the login page", lambda: "no sign-in" in page.driver.find_element(By.TAG_NAME, "main").text)
+        page.shot("login-open")
+
+
+def main():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    code, tasks = api("GET", "/api/v1/tasks")
+    assert code == 200, f"GET /api/v1/tasks answered {code}: {tasks}"
+    names = [t["name"] for t in tasks["tasks"]]
+    if TASK not in names:
+        print(f"FAIL: the server has no task {TASK!r} (it has {names})", file=sys.stderr)
+        return 1
+    driver = make_driver()
+    page = Page(driver)
+    try:
+        if API_KEY:
+            sign_in(page)
+        else:
+            driver.get(BASE)
+            page.find("runs-table")
+            check("the dashboard opens on the runs list")
+        run_id = trigger_from_test_button(page)
+        watch_run_complete(page, run_id)
+        runs_list_shows(page, run_id)
+        runs_list_live(page)
+        other_pages(page)
+        # The wrong key's 401 on /login is expected; anything else severe is a bug.
+        errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"
+                  and not ("/login" in e.get("message", "") and "401" in e.get("message", ""))]
+        assert not errors, f"the browser console has errors: {errors}"
+        check("no error in the browser console")
+    except (AssertionError, TimeoutException, Exception) as error:  # noqa: BLE001 - any failure gets a screenshot
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = os.path.join(ARTIFACTS, f"failure-{stamp}.png")
+        try:
+            driver.save_screenshot(path)
+            print(f"screenshot of the failure: {path}", file=sys.stderr)
+            for entry in driver.get_log("browser"):
+                print(f"console: {entry}", file=sys.stderr)
+            print(f"page at failure: {driver.current_url}", file=sys.stderr)
+        except Exception as shot_error:  # noqa: BLE001
+            print(f"(no screenshot: {shot_error})", file=sys.stderr)
+        traceback.print_exc()
+        print(f"FAIL: {error}", file=sys.stderr)
+        print(f"{len(checks)} passed, 1 failed")
+        return 1
+    finally:
+        driver.quit()
+    print(f"screenshots: {os.path.join(ARTIFACTS, 'pages')}")
+    print(f"{len(checks)} passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
