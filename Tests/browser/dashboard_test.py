@@ -2,7 +2,7 @@
 """Drives the Errand dashboard in headless Chromium (Selenium + Debian's chromium-driver).
 
 Needs a running server: ERRAND_URL (e.g. http://127.0.0.1:PORT/). Optional: ERRAND_TEST_TASK
-(default hello), ERRAND_TEST_PAYLOAD (JSON, default {"name":"browser"}), ERRAND_API_KEY (then the
+(default hello), ERRAND_SCREENSHOTS (a sub-folder for the page screenshots), ERRAND_TEST_PAYLOAD (JSON, default {"name":"browser"}), ERRAND_API_KEY (then the
 test signs in through the login page first), ERRAND_ARTIFACTS (screenshots; default
 /tmp/errand-browser), ERRAND_RUN_TIMEOUT (seconds to wait for a run to complete; default 60).
 
@@ -106,12 +106,21 @@ class Page:
     def until(self, what, condition, timeout=UI_TIMEOUT):
         return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(lambda d: condition(), what)
 
+    def read(self, selector, what="textContent"):
+        """An element's text or attribute, read in one script call (the page re-renders live, so
+        a found element may be replaced before a second call reads it)."""
+        return self.driver.execute_script(
+            "const e = document.querySelector(arguments[0]);"
+            "return e ? (arguments[1] === 'textContent' ? e.textContent : e.getAttribute(arguments[1])) : null;",
+            selector, what)
+
     def hash(self):
         return self.driver.execute_script("return location.hash")
 
     def shot(self, name):
-        os.makedirs(os.path.join(ARTIFACTS, "pages"), exist_ok=True)
-        path = os.path.join(ARTIFACTS, "pages", f"{name}.png")
+        folder = os.path.join(ARTIFACTS, "pages", os.environ.get("ERRAND_SCREENSHOTS", ""))
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"{name}.png")
         self.driver.save_screenshot(path)
         return path
 
@@ -134,6 +143,11 @@ def sign_in(page):
     page.find("login-submit").click()
     page.until("back on the tasks page after signing in", lambda: page.hash() == "#/tasks")
     check("signing in with the API key returns to the page asked for")
+    # After a reload the page has only the cookie: it fetches the CSRF token again from the session
+    # route, which the trigger below needs.
+    driver.refresh()
+    page.visible(f"test-button-{TASK}")
+    check("a reload keeps the session (the trigger below needs the CSRF token fetched again)")
 
 
 def invalid_payload_triggers_nothing(page, before):
@@ -170,6 +184,9 @@ def trigger_from_test_button(page):
     editor.send_keys(PAYLOAD)
     error = driver.find_element(*by_testid("payload-editor-error"))
     assert not error.is_displayed(), f"valid JSON still shows an error: {error.text!r}"
+    # Start it 2 s later, so the run page opens before the run is done and must follow it live.
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="trigger-form"] details summary').click()
+    page.visible("trigger-after").send_keys("2 seconds")
     page.shot("tasks-editor")
     page.find("trigger-submit").click()
     page.until("the new run's page", lambda: page.hash().startswith("#/runs/"))
@@ -184,20 +201,20 @@ def trigger_from_test_button(page):
 def watch_run_complete(page, run_id):
     driver = page.driver
     driver.execute_script("window.__errandNoReload = true")
-    status = page.find("run-detail-status")
+    page.find("run-detail-status")
     seen = []
 
     def completed():
-        text = driver.find_element(*by_testid("run-detail-status")).text
+        text = page.read('[data-testid="run-detail-status"]')
         if not seen or seen[-1] != text:
             seen.append(text)
         return text in ("completed", "failed", "canceled", "timedOut", "crashed", "expired") and text
 
     final = page.until(f"run {run_id} to finish within {RUN_TIMEOUT:.0f} s (statuses seen {seen})", completed, RUN_TIMEOUT)
     assert final == "completed", f"the run ended {final}; statuses seen {seen}"
+    assert seen[0] == "delayed", f"the page did not open on the delayed run: statuses seen {seen}"
     assert driver.execute_script("return window.__errandNoReload === true"), "the page reloaded"
     check(f"the run page turned completed live, without reloading (statuses seen: {' → '.join(seen)})")
-    del status
 
     status_code, run = api("GET", f"/api/v1/runs/{run_id}")
     assert status_code == 200 and run["status"] == "completed", f"the API says {status_code} {run}"
@@ -219,28 +236,33 @@ def runs_list_shows(page, run_id):
     page.until("the runs page", lambda: page.hash() == "#/runs")
     page.find("runs-table")
     selector = f'[data-testid="run-row"][data-run-id="{run_id}"] [data-testid="run-status"]'
-    status = page.until(f"a row for run {run_id}",
-                        lambda: next(iter(page.driver.find_elements(By.CSS_SELECTOR, selector)), None))
-    assert status.text == "completed", f"the row says {status.text}"
+    status = page.until(f"a row for run {run_id}", lambda: page.read(selector))
+    assert status == "completed", f"the row says {status}"
     check("the runs list shows the run's row with status completed")
 
 
 def runs_list_live(page):
     """A run triggered elsewhere appears in the open runs list and turns completed, live."""
     page.driver.execute_script("window.__errandNoReload = true")
-    code, body = api("POST", f"/api/v1/tasks/{TASK}/trigger", {"payload": json.loads(PAYLOAD), "tags": ["browser-live"]})
+    body = {"payload": json.loads(PAYLOAD), "tags": ["browser-live"], "after": "2 seconds"}
+    code, body = api("POST", f"/api/v1/tasks/{TASK}/trigger", body)
     assert code == 202, f"trigger answered {code}: {body}"
     run_id = body["id"]
     selector = f'[data-testid="run-row"][data-run-id="{run_id}"]'
+    seen = []
 
     def row_status():
-        rows = page.driver.find_elements(By.CSS_SELECTOR, selector)
-        return rows and rows[0].get_attribute("data-status") == "completed"
+        status = page.read(selector, "data-status")
+        if status and (not seen or seen[-1] != status):
+            seen.append(status)
+        return status == "completed"
 
-    page.until(f"run {run_id} to appear completed in the open list within {RUN_TIMEOUT:.0f} s", row_status, RUN_TIMEOUT)
+    page.until(f"run {run_id} to appear completed in the open list within {RUN_TIMEOUT:.0f} s (seen {seen})",
+               row_status, RUN_TIMEOUT)
+    assert seen[0] == "delayed", f"the row did not appear while the run was delayed: statuses seen {seen}"
     assert page.driver.execute_script("return window.__errandNoReload === true"), "the page reloaded"
-    check(f"a run triggered through the API appeared in the open runs list and completed live ({run_id})")
-    tags = page.driver.find_element(By.CSS_SELECTOR, selector).text
+    check(f"a run triggered through the API appeared in the open runs list and turned completed live ({' → '.join(seen)})")
+    tags = page.read(selector)
     assert "browser-live" in tags, f"the row does not show the tag: {tags!r}"
     page.shot("runs")
 
@@ -249,8 +271,10 @@ def runs_list_live(page):
     search.clear()
     search.send_keys("browser-live", Keys.ENTER)
     page.until("the search by tag", lambda: "q=browser-live" in page.hash())
-    page.until("only tagged runs", lambda: page.driver.find_elements(By.CSS_SELECTOR, selector) and all(
-        "browser-live" in r.text for r in page.driver.find_elements(*by_testid("run-row"))))
+    page.until("only tagged runs", lambda: page.driver.execute_script(
+        "const rows = [...document.querySelectorAll('[data-testid=run-row]')];"
+        "return rows.length > 0 && rows.some(r => r.matches(arguments[0])) && rows.every(r => r.textContent.includes('browser-live'));",
+        selector))
     check("searching a tag lists the tagged run")
 
 

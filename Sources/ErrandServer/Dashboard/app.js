@@ -24,6 +24,8 @@ function h(tag, props, ...children) {
   for (const c of children.flat(Infinity)) if (c != null && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
 }
+/** Replaces an element's children, skipping null and false ones. */
+const fill = (el, ...children) => el.replaceChildren(...children.flat(Infinity).filter((c) => c != null && c !== false));
 const $ = (sel, root = document) => root.querySelector(sel);
 const enc = encodeURIComponent;
 let uid = 0;
@@ -31,7 +33,7 @@ const nextId = (p) => `${p}-${++uid}`;
 
 function toast(text, kind = 'info') {
   const t = $('#toast');
-  t.replaceChildren(h('span', { class: `toast-${kind}` }, text));
+  fill(t, h('span', { class: `toast-${kind}` }, text));
   t.classList.add('show');
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => t.classList.remove('show'), 4000);
@@ -49,7 +51,7 @@ function errorBox(testid) {
   box.show = (err) => {
     if (!err) { box.hidden = true; box.replaceChildren(); return; }
     const fieldName = err.field ? h('span', { class: 'err-field', 'data-testid': `${testid}-field` }, `field: ${err.field}`) : null;
-    box.replaceChildren(h('strong', {}, err.status ? `Error ${err.status}` : 'Error'), ' ', err.message || String(err), ' ', fieldName);
+    fill(box, h('strong', {}, err.status ? `Error ${err.status}` : 'Error'), ' ', err.message || String(err), ' ', fieldName);
     box.hidden = false;
   };
   return box;
@@ -98,7 +100,8 @@ function pretty(value) {
 }
 function progressBar(percent, message) {
   if (percent == null && !message) return null;
-  const p = percent == null ? null : Math.max(0, Math.min(100, percent));
+  // The engine's progressPercent is a fraction between 0 and 1.
+  const p = percent == null ? null : Math.max(0, Math.min(100, percent * 100));
   const bar = h('div', {
     class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100,
     'aria-valuenow': p == null ? null : Math.round(p), 'aria-label': 'Progress',
@@ -450,6 +453,8 @@ async function viewRuns(ctx, params) {
           if (ev.message != null) run.progressMessage = ev.message;
         }
         if (ev.error) run.errorMessage = ev.error.message;
+        if (ev.kind === 'started' && !run.submittedAt) run.submittedAt = ev.at;
+        if (FINAL.has(ev.status)) run.updatedAt = ev.at;
         put(run);
         if (ev.kind !== 'progress') rereadRun(ev.runId);
       } else if (!searchMode && ev.kind === 'triggered' && (!f.task || f.task === ev.task)) {
@@ -542,7 +547,7 @@ async function viewRun(ctx, id) {
     replayBtn.disabled = !final;
     editReplay.hidden = !final;
     const ended = r.completedAt || r.failedAt || r.canceledAt;
-    body.replaceChildren(
+    fill(body,
       progressBar(r.progressPercent, r.progressMessage) || '',
       h('div', { class: 'grid' },
         h('section', {}, h('h2', {}, 'Overview'), dl([
@@ -609,7 +614,7 @@ function triggerEditor(task, close) {
   const editor = jsonEditor(`Payload for ${task.name} (JSON)`, initial, 'payload-editor');
   const tags = h('input', { type: 'text', placeholder: 'a, b', 'data-testid': 'trigger-tags' });
   const priority = h('input', { type: 'number', step: 1, 'data-testid': 'trigger-priority' });
-  const after = h('input', { type: 'text', placeholder: '30 or 2030-01-01T00:00:00Z', 'data-testid': 'trigger-after' });
+  const after = h('input', { type: 'text', placeholder: '10 minutes', 'data-testid': 'trigger-after' });
   const idem = h('input', { type: 'text', 'data-testid': 'trigger-idempotency' });
   const conc = h('input', { type: 'text', 'data-testid': 'trigger-concurrency' });
   const err = errorBox('trigger-error');
@@ -626,7 +631,7 @@ function triggerEditor(task, close) {
       if (tagList.length) body.tags = tagList;
       if (priority.value !== '') body.priority = Number(priority.value);
       const a = after.value.trim();
-      if (a) body.after = /^-?\d+(\.\d+)?$/.test(a) ? Number(a) : a;
+      if (a) body.after = a;  // the server parses it: milliseconds, "10 minutes" or a date
       if (idem.value.trim()) body.idempotencyKey = idem.value.trim();
       if (conc.value.trim()) body.concurrencyKey = conc.value.trim();
       submit.disabled = true;
@@ -634,12 +639,16 @@ function triggerEditor(task, close) {
         const r = await api('POST', `/api/v1/tasks/${enc(task.name)}/trigger`, body);
         try { localStorage.setItem(key, $('textarea', editor).value); } catch { /* storage may be off */ }
         location.hash = `#/runs/${enc(r.id)}`;
-      } catch (e2) { err.show(e2); submit.disabled = false; }
+      } catch (e2) {
+        err.show(e2);
+        if (String(e2.field).startsWith('payload')) $('textarea', editor).setAttribute('aria-invalid', 'true');
+        submit.disabled = false;
+      }
     },
   },
   editor,
   h('details', {}, h('summary', {}, 'More options'), h('div', { class: 'row' },
-    field('Tags', tags, 'comma separated'), field('Priority', priority), field('Start after', after, 'seconds or a date'),
+    field('Tags', tags, 'comma separated'), field('Priority', priority), field('Start after', after, 'milliseconds, "10 minutes" or a date'),
     field('Idempotency key', idem), field('Concurrency key', conc))),
   err,
   h('div', { class: 'toolbar' }, submit, h('button', { type: 'button', class: 'secondary', onclick: close }, 'Close')));
@@ -734,7 +743,7 @@ async function viewSchedules(ctx) {
         await reload();
       } catch (e2) {
         formErr.show(e2);
-        const bad = inputs[e2.field];
+        const bad = inputs[e2.field] || (String(e2.field).startsWith('payload') ? $('textarea', payload) : null);
         if (bad) { bad.setAttribute('aria-invalid', 'true'); bad.focus(); }
       }
     },
