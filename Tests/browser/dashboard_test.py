@@ -168,6 +168,27 @@ def invalid_payload_triggers_nothing(page, before):
     check("invalid JSON triggers no run")
 
 
+def json_error_positions(page):
+    """The editor's JSON check, run in the page: where it places the error for a few inputs."""
+    cases = {
+        '{"name": }': "line 1, column 10",
+        '{"a": 1,}': "line 1, column 9",
+        '[1, 2': "line 1, column 6",
+        '{\n  "a": tru\n}': "line 2, column 8",
+        '{"a": 1}\n  x': "line 2, column 3",
+        '"\\q"': "line 1, column 3",
+        '': "empty",
+    }
+    for text, where in cases.items():
+        result = page.driver.execute_script("return parsePayload(arguments[0])", text)
+        assert not result["ok"] and where in result["error"], f"{text!r}: {result}"
+    for text in ('{}', 'null', '[1, {"b": [true, false, null, -1.5e3, "\\u00e9"]}]', '  "x"  '):
+        result = page.driver.execute_script("return parsePayload(arguments[0])", text)
+        assert result["ok"] and result["value"] == json.loads(text), f"{text!r}: {result}"
+        assert page.driver.execute_script("return jsonErrorAt(arguments[0])", text) is None, text
+    check(f"the payload check places JSON errors by line and column ({len(cases)} invalid, 4 valid inputs)")
+
+
 def trigger_from_test_button(page):
     driver = page.driver
     page.find("nav-tasks").click()
@@ -309,6 +330,7 @@ def main():
             driver.get(BASE)
             page.find("runs-table")
             check("the dashboard opens on the runs list")
+        json_error_positions(page)
         run_id = trigger_from_test_button(page)
         watch_run_complete(page, run_id)
         runs_list_shows(page, run_id)

@@ -161,7 +161,7 @@ function parsePayload(text) {
       const before = text.slice(0, position);
       where = ` at line ${before.split('\n').length}, column ${position - before.lastIndexOf('\n')}`;
     }
-    return { ok: false, error: `Invalid JSON${where}: ${e.message.replace(/ at position \d+.*$|, ".*" is not valid JSON$/s, '')}`, position };
+    return { ok: false, error: `Invalid JSON${where}: ${e.message.replace(/ at position \d+.*$|, ".*" is not valid JSON$/s, '').replace(/\n/g, '\\n')}`, position };
   }
 }
 
@@ -262,11 +262,17 @@ function setLive(text, kind = '') {
   el.className = `live ${kind}`;
 }
 
-/** An EventSource closed when the page changes; `events` maps event names to handlers of the parsed data. */
-function stream(url, events) {
+/** An EventSource closed when the page changes; `events` maps event names to handlers of the parsed
+ * data; `reopened` is called when it reconnects after a break (events may have been missed). */
+function stream(url, events, reopened) {
   const es = new EventSource(url);
+  let opened = false;
   setLive('connecting…');
-  es.onopen = () => setLive('live', 'on');
+  es.onopen = () => {
+    setLive('live', 'on');
+    if (opened && reopened) reopened();
+    opened = true;
+  };
   es.onerror = () => {
     if (es.readyState === EventSource.CLOSED) {
       setLive('offline', 'off');
@@ -461,6 +467,9 @@ async function viewRuns(ctx, params) {
         rereadTop();
       }
     },
+  }, () => {
+    rereadTop();
+    for (const [id, tr] of rows) if (!FINAL.has(tr.run.status)) rereadRun(id);
   });
   const ticker = setInterval(() => {
     for (const tr of rows.values()) {
@@ -595,6 +604,7 @@ function taskCard(task, openEditor) {
   const card = h('article', { class: 'card', 'data-testid': `task-${task.name}` },
     h('div', { class: 'card-head' }, h('h2', {}, task.name), h('span', { class: 'muted' }, `queue ${task.queue}`), h('span', { class: 'spacer' }),
       h('a', { href: `#/runs?task=${enc(task.name)}`, class: 'button secondary' }, 'Runs'), testBtn),
+    task.description && h('p', { class: 'muted' }, task.description),
     dl([
       ['Timeout', secs(o.timeoutSeconds)], ['Max duration', secs(o.maxDurationSeconds)],
       ['Retry', r.maxAttempts != null ? `${r.maxAttempts} attempts, ${secs(r.minDelaySeconds)} – ${secs(r.maxDelaySeconds)}, ×${r.factor}${r.jitter ? `, jitter ${r.jitter}` : ''}` : null],
