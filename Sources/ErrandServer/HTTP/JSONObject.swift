@@ -20,9 +20,8 @@ struct JSONObject: Sendable {
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw APIError.malformedJSON(detail ?? context.debugDescription)
+        } catch DecodingError.dataCorrupted {
+            throw APIError.malformedJSON(syntaxError(in: data))
         } catch {
             throw APIError.malformedJSON("\(error)")
         }
@@ -30,6 +29,16 @@ struct JSONObject: Sendable {
             throw APIError.invalid("body", "the request body must be a JSON object, got \(Self.kind(of: value))")
         }
         return JSONObject(members)
+    }
+
+    /// Where the JSON parser stops in `data` ("Invalid value around character 1.").
+    private static func syntaxError(in data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return "it cannot be decoded"
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        }
     }
 
     /// Rejects members that are not in `allowed`.

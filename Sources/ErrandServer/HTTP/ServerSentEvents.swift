@@ -2,6 +2,7 @@ import Errand
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 
 /// Writing server-sent events: `event:`/`data:` messages, keep-alive comments, and a loop that
 /// merges run events with a periodic tick.
@@ -37,7 +38,8 @@ enum ServerSentEvents {
     static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")
 
     /// Calls `body` for every event of `events` and every `tick` interval until it returns
-    /// `false`, the events end, or the task is cancelled; then stops both sources.
+    /// `false`, the events end, the task is cancelled or a graceful shutdown starts; then stops
+    /// both sources.
     static func loop(
         events: AsyncStream<RunEvent>, tick: Duration, _ body: (Item) async throws -> Bool
     ) async throws {
@@ -54,8 +56,13 @@ enum ServerSentEvents {
                 }
             }
             defer { group.cancelAll() }
-            for await item in items {
-                guard try await body(item) else { break }
+            // A graceful shutdown ends the stream, so an open stream never holds the server up.
+            try await withGracefulShutdownHandler {
+                for await item in items {
+                    guard try await body(item) else { break }
+                }
+            } onGracefulShutdown: {
+                continuation.finish()
             }
         }
     }
