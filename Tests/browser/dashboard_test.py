@@ -189,6 +189,27 @@ def json_error_positions(page):
     check(f"the payload check places JSON errors by line and column ({len(cases)} invalid, 4 valid inputs)")
 
 
+def server_text_is_escaped(page):
+    """Rows and step tables built from hostile server strings hold them as text, never as markup."""
+    evil = '<img src=x onerror="window.__pwned=1"><b>bold</b>'
+    result = page.driver.execute_script("""
+        const evil = arguments[0];
+        const run = {id: 'run_x', task: evil, status: 'failed', tags: [evil], createdAt: '2026-01-01T00:00:00Z',
+                     progressPercent: null, progressMessage: null, errorMessage: evil};
+        const step = {key: evil, kind: 'step', status: 'failed', attempts: 2, startedAt: '2026-01-01T00:00:00Z',
+                      endedAt: null, outputSize: 12, error: {name: evil, message: evil}, childIDs: []};
+        const box = document.createElement('div');
+        box.append(runRow(run), stepsTable([step]), attemptsTimeline([{number: 1, workerID: evil,
+            startedAt: '2026-01-01T00:00:00Z', endedAt: null, outcome: null, error: {name: 'E', message: evil, stack: evil}}]));
+        return {markup: box.querySelectorAll('img, b').length, text: box.textContent, steps: box.querySelectorAll('[data-testid=step-row]').length};
+    """, evil)
+    assert result["markup"] == 0, f"server text became markup: {result}"
+    assert result["text"].count(evil) >= 6, f"server text is not shown as text: {result['text']!r}"
+    assert result["steps"] == 1, result
+    assert not page.driver.execute_script("return window.__pwned === 1"), "a server string ran script"
+    check("server strings (task, tags, errors, step keys, worker) are shown as text, never as markup")
+
+
 def trigger_from_test_button(page):
     driver = page.driver
     page.find("nav-tasks").click()
@@ -331,6 +352,7 @@ def main():
             page.find("runs-table")
             check("the dashboard opens on the runs list")
         json_error_positions(page)
+        server_text_is_escaped(page)
         run_id = trigger_from_test_button(page)
         watch_run_complete(page, run_id)
         runs_list_shows(page, run_id)

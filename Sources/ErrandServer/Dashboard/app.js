@@ -295,7 +295,7 @@ async function route() {
   for (const fn of leaving.splice(0)) { try { fn(); } catch { /* ignore */ } }
   const token = ++routeToken;
   const [path, query] = (location.hash || '#/runs').slice(1).split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = path.split('/').filter(Boolean).map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
   const params = new URLSearchParams(query || '');
   const page = parts[0] || 'runs';
   for (const a of document.querySelectorAll('[data-nav]')) {
@@ -794,6 +794,7 @@ async function viewQueues(ctx) {
     if (!r.queues.length) tbody.append(h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'No queue yet.')));
   };
   await load();
+  if (!ctx.alive()) return;
   const timer = setInterval(() => load().catch((e) => { if (ctx.alive()) err.show(e); }), 2000);
   onLeave(() => clearInterval(timer));
 }
