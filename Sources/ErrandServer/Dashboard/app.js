@@ -354,7 +354,10 @@ async function viewRuns(ctx, params) {
     for (const n of names) if (n !== f.task) taskSel.append(h('option', { value: n }, n));
   });
   const statusSel = h('select', { name: 'status', 'data-testid': 'filter-status', onchange: () => go({ ...f, status: statusSel.value }) },
-    h('option', { value: '' }, 'Any status'), STATUSES.map((s) => h('option', { value: s }, s)));
+    h('option', { value: '' }, 'Any status'),
+    h('option', { value: 'delayed,queued,executing,retrying,waiting' }, 'not finished'),
+    h('option', { value: 'failed,timedOut,crashed,expired' }, 'unsuccessful'),
+    STATUSES.map((s) => h('option', { value: s }, s)));
   statusSel.value = f.status;
   const tagIn = h('input', { type: 'text', name: 'tag', value: f.tag, 'data-testid': 'filter-tag', placeholder: 'tag' });
   const qIn = h('input', { type: 'search', name: 'q', value: f.q, 'data-testid': 'search', placeholder: 'run id or tag' });
@@ -463,7 +466,8 @@ async function viewRuns(ctx, params) {
         if (FINAL.has(ev.status)) run.updatedAt = ev.at;
         put(run);
         if (ev.kind !== 'progress') rereadRun(ev.runId);
-      } else if (!searchMode && ev.kind === 'triggered' && (!f.task || f.task === ev.task)) {
+      } else if (!searchMode && (!f.task || f.task === ev.task)
+        && (f.status ? f.status.split(',').includes(ev.status) : ev.kind === 'triggered')) {
         rereadTop();
       }
     },
