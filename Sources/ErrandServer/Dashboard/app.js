@@ -81,8 +81,8 @@ function duration(seconds) {
   if (seconds == null || isNaN(seconds)) return '—';
   if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
-  const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
-  if (m < 60) return `${m} min ${s} s`;
+  const total = Math.round(seconds), m = Math.floor(total / 60), s = total % 60;
+  if (m < 60) return s ? `${m} min ${s} s` : `${m} min`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 /** Wall time from the first attempt's start to the end (or now while running). */
@@ -677,9 +677,11 @@ async function viewTasks(ctx) {
   let open = null;
   const openEditor = (task, card, btn) => {
     const wasThis = open && open.card === card;
-    if (open) { open.form.remove(); open.btn.setAttribute('aria-expanded', 'false'); open = null; }
+    const shut = (o) => { o.form.remove(); o.card.classList.remove('editing'); o.btn.setAttribute('aria-expanded', 'false'); open = null; };
+    if (open) shut(open);
     if (wasThis) return;
-    const form = triggerEditor(task, () => { form.remove(); btn.setAttribute('aria-expanded', 'false'); open = null; btn.focus(); });
+    const form = triggerEditor(task, () => { shut({ card, form, btn }); btn.focus(); });
+    card.classList.add('editing');
     card.append(form);
     btn.setAttribute('aria-expanded', 'true');
     open = { card, form, btn };
