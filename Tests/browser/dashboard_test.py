@@ -226,9 +226,9 @@ def trigger_from_test_button(page):
     editor.send_keys(PAYLOAD)
     error = driver.find_element(*by_testid("payload-editor-error"))
     assert not error.is_displayed(), f"valid JSON still shows an error: {error.text!r}"
-    # Start it 2 s later, so the run page opens before the run is done and must follow it live.
+    # Start it 5 s later, so the run page opens before the run is done and must follow it live.
     driver.find_element(By.CSS_SELECTOR, '[data-testid="trigger-form"] details summary').click()
-    page.visible("trigger-after").send_keys("2 seconds")
+    page.visible("trigger-after").send_keys("5 seconds")
     page.shot("tasks-editor")
     page.find("trigger-submit").click()
     page.until("the new run's page", lambda: page.hash().startswith("#/runs/"))
@@ -286,7 +286,7 @@ def runs_list_shows(page, run_id):
 def runs_list_live(page):
     """A run triggered elsewhere appears in the open runs list and turns completed, live."""
     page.driver.execute_script("window.__errandNoReload = true")
-    body = {"payload": json.loads(PAYLOAD), "tags": ["browser-live"], "after": "2 seconds"}
+    body = {"payload": json.loads(PAYLOAD), "tags": ["browser-live"], "after": "5 seconds"}
     code, body = api("POST", f"/api/v1/tasks/{TASK}/trigger", body)
     assert code == 202, f"trigger answered {code}: {body}"
     run_id = body["id"]
