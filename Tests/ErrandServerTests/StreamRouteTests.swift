@@ -6,7 +6,8 @@ import Testing
 struct StreamRouteTests {
     /// The (event, data) messages of an event stream body.
     static func messages(_ text: String) -> [(event: String, data: JSONValue)] {
-        text.components(separatedBy: "\n\n").compactMap { block in
+        // Chunk framing (raw socket reads) uses CRLF, which Swift treats as one character.
+        text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").compactMap { block in
             var event: String?
             var data: String?
             for line in block.split(separator: "\n") {

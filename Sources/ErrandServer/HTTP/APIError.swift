@@ -60,6 +60,16 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         )
     }
 
+    /// 405: the path exists, with other methods (listed in `Allow`).
+    static func methodNotAllowed(method: HTTPRequest.Method, path: String, allowed: [String]) -> APIError {
+        var error = APIError(
+            status: .methodNotAllowed, code: "method_not_allowed",
+            message: "\(path) does not accept \(method.rawValue): allowed are \(allowed.joined(separator: ", "))"
+        )
+        error.headers[.allow] = allowed.joined(separator: ", ")
+        return error
+    }
+
     /// 401: no or bad credentials.
     static func unauthenticated(_ message: String) -> APIError {
         var error = APIError(status: .unauthorized, code: "unauthenticated", message: message)

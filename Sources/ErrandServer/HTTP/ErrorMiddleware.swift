@@ -27,7 +27,9 @@ struct ErrorMiddleware: RouterMiddleware {
     static func apiError(_ error: HTTPError, request: Request) -> APIError {
         switch error.status {
         case .notFound:
-            return .routeNotFound(method: request.method, path: request.uri.path)
+            let allowed = OpenAPIDocument.methods(forPath: request.uri.path)
+            guard !allowed.isEmpty else { return .routeNotFound(method: request.method, path: request.uri.path) }
+            return .methodNotAllowed(method: request.method, path: request.uri.path, allowed: allowed)
         case .contentTooLarge:
             return .bodyTooLarge(size: nil, limit: nil)
         default:

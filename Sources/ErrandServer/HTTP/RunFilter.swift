@@ -10,6 +10,8 @@ enum RunFilter {
     static func query(task: String?, statuses: [String], tag: String?, createdAfter: String?, createdBefore: String?) throws -> RunQuery {
         var query = RunQuery()
         query.task = try nonEmpty(task, "task")
+        if let task { try TaskName.validate(task, field: "task") }
+        if let tag { try TriggerOptions.validateTags([tag]) }
         query.tag = try nonEmpty(tag, "tag")
         let words = statuses.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !words.isEmpty {
@@ -32,15 +34,17 @@ enum RunFilter {
         for name in parameters.keys.sorted() where !(fields + ["cursor", "limit"]).contains(name) {
             throw APIError.invalid(name, "unknown query parameter \"\(name)\": allowed are \((fields + ["cursor", "limit"]).joined(separator: ", "))")
         }
+        // In a query string an empty value means "no filter" (what a form with a blank field sends).
+        let value = { (name: String) in parameters[name]?.last.flatMap { $0.isEmpty ? nil : $0 } }
         var query = try self.query(
-            task: parameters["task"]?.last, statuses: parameters["status"] ?? [], tag: parameters["tag"]?.last,
-            createdAfter: parameters["createdAfter"]?.last, createdBefore: parameters["createdBefore"]?.last
+            task: value("task"), statuses: parameters["status"] ?? [], tag: value("tag"),
+            createdAfter: value("createdAfter"), createdBefore: value("createdBefore")
         )
-        if let cursor = parameters["cursor"]?.last, !cursor.isEmpty {
+        if let cursor = value("cursor") {
             _ = try RunQuery.sequence(fromCursor: cursor)
             query.cursor = cursor
         }
-        if let text = parameters["limit"]?.last {
+        if let text = value("limit") {
             guard let limit = Int(text), (1...1000).contains(limit) else {
                 throw APIError.invalid("limit", "invalid limit \"\(text)\": must be an integer between 1 and 1000")
             }
@@ -57,6 +61,9 @@ enum RunFilter {
             )
         }
         try filter.checkKeys(fields)
+        for (key, value) in filter.members.sorted(by: { $0.key < $1.key }) where value == .null {
+            throw APIError.invalid("filter.\(key)", "filter.\(key) is null: give a value or leave it out")
+        }
         let statuses: [String]
         if case .string(let text)? = filter.value("status") {
             statuses = [text]
@@ -76,7 +83,7 @@ enum RunFilter {
     }
 
     private static func date(_ text: String?, _ field: String) throws -> Date? {
-        guard let text, !text.isEmpty else { return nil }
+        guard let text else { return nil }
         guard let date = ISO8601Timestamp.date(from: text) else {
             throw APIError.invalid(field, "invalid \(field) \"\(text)\": must be an ISO-8601 date-time such as 2030-01-01T00:00:00Z")
         }

@@ -29,8 +29,7 @@ enum OpenAPIComponents {
         ("RunFilter", S.object([
             ("type", .string("object")), ("minProperties", .integer(1)), ("additionalProperties", .bool(false)),
             ("properties", S.object([
-                ("task", S.object([("type", .string("string")), ("minLength", .integer(1))])),
-                ("status", S.array(S.runStatus)), ("tag", S.object([("type", .string("string")), ("minLength", .integer(1))])),
+                ("task", S.name), ("status", S.array(S.runStatus)), ("tag", S.text(max: 128)),
                 ("createdAfter", S.dateTime), ("createdBefore", S.dateTime),
             ])),
         ])),
@@ -38,7 +37,7 @@ enum OpenAPIComponents {
         ("Schedule", schedule),
         ("ScheduleList", S.record([("schedules", S.array(S.ref("Schedule"))), ("nextCursor", S.nullableString)])),
         ("ScheduleCreateBody", S.record(
-            [("task", S.string), ("expression", S.string), ("timezone", S.string), ("payload", S.any), ("key", S.string)],
+            [("task", S.name), ("expression", S.text(max: 256)), ("timezone", S.text(max: 64)), ("payload", S.any), ("key", S.text(max: 256))],
             required: ["task", "expression"], closed: true
         )),
         ("TaskList", S.record([("tasks", S.array(task))])),
@@ -85,7 +84,9 @@ enum OpenAPIComponents {
             S.object([("type", .string("string")), ("description", .string("\"10 minutes\", \"1 hour\" or an ISO-8601 date-time"))]),
             S.object([("type", .string("null"))]),
         ]))])),
-        ("priority", S.integer), ("tags", S.array(S.string)), ("idempotencyKey", S.string), ("concurrencyKey", S.string),
+        ("priority", S.object([("type", .string("integer")), ("minimum", .integer(Int64(Int32.min))), ("maximum", .integer(Int64(Int32.max)))])),
+        ("tags", S.object([("type", .string("array")), ("items", S.text(max: 128)), ("maxItems", .integer(10))])),
+        ("idempotencyKey", S.text(max: 256)), ("concurrencyKey", S.text(max: 256)),
     ], required: [], closed: true)
 
     private static let schedule: JSONValue = {

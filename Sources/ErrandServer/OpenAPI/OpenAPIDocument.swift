@@ -15,7 +15,7 @@ public enum OpenAPIDocument {
         OpenAPIOperation(method: "get", path: "/api/v1/tasks", id: "listTasks", summary: "Tasks with their options and schedules", success: (200, "TaskList"), errors: [401]),
         OpenAPIOperation(
             method: "post", path: "/api/v1/tasks/{task}/trigger", id: "triggerTask", summary: "Trigger a run",
-            body: ("TriggerBody", false), success: (202, "RunID"), errors: write
+            body: ("TriggerBody", false), success: (202, "RunID"), errors: write, links: ["getRun", "cancelRun", "replayRun"]
         ),
         OpenAPIOperation(
             method: "post", path: "/api/v1/tasks/{task}/batch-trigger", id: "batchTriggerTask", summary: "Trigger many runs (all or nothing)",
@@ -24,8 +24,9 @@ public enum OpenAPIDocument {
         OpenAPIOperation(
             method: "get", path: "/api/v1/runs", id: "listRuns", summary: "Runs, newest first, a page at a time",
             query: [
-                ("task", S.string), ("status", S.array(S.runStatus)), ("tag", S.string), ("createdAfter", S.dateTime),
-                ("createdBefore", S.dateTime), ("cursor", S.object([("type", .string("string")), ("pattern", .string("^[1-9][0-9]{0,17}$"))])),
+                ("task", S.nameOrEmpty), ("status", S.array(S.runStatus)), ("tag", S.object([("type", .string("string")), ("maxLength", .integer(128))])),
+                ("createdAfter", S.dateTimeOrEmpty), ("createdBefore", S.dateTimeOrEmpty),
+                ("cursor", S.object([("type", .string("string")), ("pattern", .string("^([1-9][0-9]{0,17})?$"))])),
                 ("limit", S.object([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(1000))])),
             ],
             success: (200, "RunPage"), errors: read
@@ -55,14 +56,15 @@ public enum OpenAPIDocument {
         OpenAPIOperation(
             method: "get", path: "/api/v1/schedules", id: "listSchedules", summary: "Schedules with their next five fire times",
             query: [
-                ("task", S.string), ("cursor", S.string),
+                ("task", S.nameOrEmpty), ("cursor", S.string),
                 ("limit", S.object([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(1000))])),
             ],
             success: (200, "ScheduleList"), errors: read
         ),
         OpenAPIOperation(
             method: "post", path: "/api/v1/schedules", id: "createSchedule", summary: "Create a schedule (the key deduplicates: 200 when it existed)",
-            body: ("ScheduleCreateBody", true), success: (201, "Schedule"), errors: [200] + write
+            body: ("ScheduleCreateBody", true), success: (201, "Schedule"), errors: [200] + write,
+            links: ["pauseSchedule", "resumeSchedule", "deleteSchedule"]
         ),
         OpenAPIOperation(method: "post", path: "/api/v1/schedules/\(id)/pause", id: "pauseSchedule", summary: "Pause a schedule", success: (200, "Schedule"), errors: write),
         OpenAPIOperation(method: "post", path: "/api/v1/schedules/\(id)/resume", id: "resumeSchedule", summary: "Resume a schedule", success: (200, "Schedule"), errors: write),
@@ -89,10 +91,25 @@ public enum OpenAPIDocument {
     /// The (method, path) pairs of the document, methods upper-case.
     public static var routes: [(method: String, path: String)] { operations.map { ($0.method.uppercased(), $0.path) } }
 
-    /// The document.
-    public static let document: JSONValue = {
+    /// The methods of the routes whose path pattern matches `path` (a `{name}` matches any one
+    /// segment), upper-case and sorted; empty when no route has this path.
+    static func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        // Like the router, a literal segment wins over a `{name}`: keep the most literal matches.
+        let matches = operations.compactMap { operation -> (literals: Int, method: String)? in
+            let pattern = operation.path.split(separator: "/", omittingEmptySubsequences: true)
+            guard pattern.count == segments.count, zip(pattern, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { return nil }
+            return (pattern.filter { !$0.hasPrefix("{") }.count, operation.method.uppercased())
+        }
+        let best = matches.map(\.literals).max()
+        return Set(matches.filter { $0.literals == best }.map(\.method)).sorted()
+    }
+
+    /// The document for a server whose registered tasks are `taskNames` (listed as the values
+    /// of `{task}`).
+    public static func document(taskNames: [String]) -> JSONValue {
         var paths: [String: [(String, JSONValue)]] = [:]
-        for operation in operations { paths[operation.path, default: []].append((operation.method, operation.json)) }
+        for operation in operations { paths[operation.path, default: []].append((operation.method, operation.json(taskNames: taskNames))) }
         return S.object([
             ("openapi", .string("3.1.0")),
             ("info", S.object([
@@ -109,12 +126,12 @@ public enum OpenAPIDocument {
             ])),
             ("security", .array([S.object([]), S.object([("bearer", .array([]))]), S.object([("session", .array([]))])])),
         ])
-    }()
+    }
 
     /// The document as JSON.
-    public static let json: Data = {
+    public static func json(taskNames: [String]) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(document)) ?? Data("{}".utf8)
-    }()
+        return try encoder.encode(document(taskNames: taskNames))
+    }
 }

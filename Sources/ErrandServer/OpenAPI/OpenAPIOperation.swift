@@ -12,24 +12,33 @@ struct OpenAPIOperation: Sendable {
     /// The success status and its schema name (`nil` = no body; `"text/…"` = that content type).
     var success: (status: Int, schema: String?)
     var errors: [Int]
+    /// Links from the success response to operations taking its `id` as their `{id}`.
+    var links: [String] = []
 
     /// The path's `{name}` parameters.
     var pathParameters: [String] {
         path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
     }
 
-    var json: JSONValue {
+    /// The operation object; `{task}` parameters list `taskNames` when there are any.
+    func json(taskNames: [String]) -> JSONValue {
         typealias S = OpenAPISchema
         var parameters: [JSONValue] = pathParameters.map { name in
-            S.object([
-                ("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
-                ("schema", S.object([("type", .string("string")), ("minLength", .integer(1)), ("maxLength", .integer(64))])),
-            ])
+            var schema: [(String, JSONValue)] = [("type", .string("string")), ("minLength", .integer(1)), ("maxLength", .integer(64))]
+            if name == "task", !taskNames.isEmpty { schema.append(("enum", .array(taskNames.map(JSONValue.string)))) }
+            return S.object([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)), ("schema", S.object(schema))])
         }
         parameters += query.map { parameter in
             S.object([("name", .string(parameter.name)), ("in", .string("query")), ("required", .bool(false)), ("schema", parameter.schema)])
         }
-        var responses: [(String, JSONValue)] = [(String(success.status), Self.response(success.schema, status: success.status))]
+        var successResponse = Self.response(success.schema, status: success.status)
+        if !links.isEmpty, case .object(var members) = successResponse {
+            members["links"] = S.object(links.map { target in
+                (target, S.object([("operationId", .string(target)), ("parameters", S.object([("id", .string("$response.body#/id"))]))]))
+            })
+            successResponse = .object(members)
+        }
+        var responses: [(String, JSONValue)] = [(String(success.status), successResponse)]
         responses += errors.map { (String($0), Self.response("Error", status: $0)) }
         var members: [(String, JSONValue)] = [
             ("operationId", .string(id)), ("summary", .string(summary)), ("responses", S.object(responses)),

@@ -11,6 +11,21 @@ enum OpenAPISchema {
     static let nullableString: JSONValue = object([("type", .array([.string("string"), .string("null")]))])
     static let dateTime: JSONValue = object([("type", .string("string")), ("format", .string("date-time"))])
     static let nullableDateTime: JSONValue = object([("type", .array([.string("string"), .string("null")])), ("format", .string("date-time"))])
+    /// A string of 1…`max` characters.
+    static func text(max: Int) -> JSONValue {
+        object([("type", .string("string")), ("minLength", .integer(1)), ("maxLength", .integer(Int64(max)))])
+    }
+
+    /// A name (task, queue, tag): 1…64 characters, no control characters.
+    static let name: JSONValue = object([
+        ("type", .string("string")), ("minLength", .integer(1)), ("maxLength", .integer(64)), ("pattern", .string("^[^\\u0000-\\u001F\\u007F]+$")),
+    ])
+    /// A query filter: empty (no filter) or a name.
+    static let nameOrEmpty: JSONValue = object([
+        ("type", .string("string")), ("maxLength", .integer(64)), ("pattern", .string("^[^\\u0000-\\u001F\\u007F]*$")),
+    ])
+    /// A query filter: empty (no filter) or a date-time.
+    static let dateTimeOrEmpty: JSONValue = object([("anyOf", .array([dateTime, object([("type", .string("string")), ("maxLength", .integer(0))])]))])
     static let integer: JSONValue = object([("type", .string("integer"))])
     static let nullableInteger: JSONValue = object([("type", .array([.string("integer"), .string("null")]))])
     static let number: JSONValue = object([("type", .string("number"))])

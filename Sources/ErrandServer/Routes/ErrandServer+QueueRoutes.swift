@@ -15,14 +15,17 @@ extension ErrandServer {
         }
     }
 
-    /// The store's queues plus the registered tasks' queues (with their declared limits) that
-    /// the store does not know yet, by name.
+    /// The store's queues plus the registered tasks' queues, by name. A limit the store does not
+    /// have yet (no worker declared it) is the lowest its tasks declare.
     func queueStates() async throws -> [QueueState] {
         var states = Dictionary(try await errand.store.queueStates().map { ($0.config.name, $0) }, uniquingKeysWith: { first, _ in first })
         for task in errand.taskNames {
-            guard let queue = errand.queue(ofTask: task), states[queue] == nil else { continue }
-            let limit = errand.options(ofTask: task)?.queue.concurrency
-            states[queue] = QueueState(config: QueueConfig(name: queue, concurrency: limit), paused: false, counts: [:])
+            guard let queue = errand.queue(ofTask: task) else { continue }
+            var state = states[queue] ?? QueueState(config: QueueConfig(name: queue), paused: false, counts: [:])
+            if let declared = errand.options(ofTask: task)?.queue.concurrency {
+                state.config.concurrency = min(state.config.concurrency ?? declared, declared)
+            }
+            states[queue] = state
         }
         return states.values.sorted { $0.config.name < $1.config.name }
     }

@@ -11,8 +11,11 @@ extension ErrandServer {
             for name in parameters.keys.sorted() where !["task", "cursor", "limit"].contains(name) {
                 throw APIError.invalid(name, "unknown query parameter \"\(name)\": allowed are task, cursor, limit")
             }
-            var query = ScheduleQuery(task: parameters["task"]?.last, limit: 100, after: parameters["cursor"]?.last)
-            if let text = parameters["limit"]?.last {
+            // An empty value means "no filter", as in GET /api/v1/runs.
+            let value = { (name: String) in parameters[name]?.last.flatMap { $0.isEmpty ? nil : $0 } }
+            var query = ScheduleQuery(task: value("task"), limit: 100, after: value("cursor"))
+            if let task = query.task { try TaskName.validate(task, field: "task") }
+            if let text = value("limit") {
                 guard let limit = Int(text), (1...1000).contains(limit) else {
                     throw APIError.invalid("limit", "invalid limit \"\(text)\": must be an integer between 1 and 1000")
                 }

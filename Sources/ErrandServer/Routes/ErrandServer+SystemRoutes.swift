@@ -18,7 +18,7 @@ extension ErrandServer {
         }
 
         router.get("/openapi.json") { _, _ in
-            JSONResponse.raw(OpenAPIDocument.json, headers: [.cacheControl: "public, max-age=300"])
+            JSONResponse.raw(try OpenAPIDocument.json(taskNames: errand.taskNames), headers: [.cacheControl: "no-cache"])
         }
     }
 }
