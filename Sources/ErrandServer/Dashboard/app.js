@@ -341,7 +341,8 @@ function runRow(run) {
 }
 
 async function viewRuns(ctx, params) {
-  const f = { task: params.get('task') || '', status: params.get('status') || '', tag: params.get('tag') || '', q: params.get('q') || '' };
+  const f = { task: params.get('task') || '', status: params.get('status') || '', tag: params.get('tag') || '', q: params.get('q') || '', limit: params.get('limit') || '' };
+  const limit = /^\d+$/.test(f.limit) ? Math.min(1000, Math.max(1, Number(f.limit))) : PAGE;
   const go = (next) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(next)) if (v) p.set(k, v);
@@ -385,7 +386,7 @@ async function viewRuns(ctx, params) {
     const tag = f.tag || (f.q && !searchMode ? f.q : '');
     if (tag) p.set('tag', tag);
     if (c) p.set('cursor', c);
-    p.set('limit', String(PAGE));
+    p.set('limit', String(limit));
     return `/api/v1/runs?${p}`;
   };
   const put = (run, where) => {
@@ -707,7 +708,7 @@ async function viewSchedules(ctx) {
       await reload();
     } catch (e) { listErr.show(e); }
   };
-  const row = (s) => h('tr', { 'data-testid': 'schedule-row', 'data-schedule-id': s.id },
+  const row = (s) => h('tr', { 'data-testid': 'schedule-row', 'data-schedule-id': s.id, 'data-schedule-key': s.key },
     h('td', {}, h('a', { href: `#/runs?task=${enc(s.task)}` }, s.task)),
     h('td', {}, h('code', {}, s.expression)),
     h('td', {}, s.timeZone),
