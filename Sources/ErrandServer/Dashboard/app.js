@@ -225,7 +225,8 @@ async function loadSession() {
     state.session = await api('GET', '/api/v1/session', undefined, { login: false });
     state.csrf = state.session.csrfToken || null;
   } catch {
-    state.session = { authRequired: false, authenticated: false, scope: null, csrfToken: null };
+    // The server is unreachable: keep what is known (a stream that lost its server retries).
+    if (!state.session) state.session = { authRequired: false, authenticated: false, scope: null, csrfToken: null };
   }
   renderWho();
 }
