@@ -7,6 +7,8 @@ struct ErrandCommand: AsyncParsableCommand {
         commandName: "errand",
         abstract: "Errand: durable tasks for Swift server software.",
         subcommands: [
+            ServeCommand.self,
+            KeysCommand.self,
             DemoCommand.self,
             TriggerCommand.self,
             PublishCommand.self,

@@ -1,0 +1,4 @@
+/// `GET /healthz`.
+struct HealthView: Encodable {
+    var status: String
+}

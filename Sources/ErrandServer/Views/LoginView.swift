@@ -1,0 +1,5 @@
+/// `POST /login`'s answer.
+struct LoginView: Encodable {
+    var csrfToken: String
+    var scope: String
+}

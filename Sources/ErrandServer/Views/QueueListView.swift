@@ -1,0 +1,4 @@
+/// `{"queues":[…]}`.
+struct QueueListView: Encodable {
+    var queues: [QueueView]
+}

@@ -1,0 +1,4 @@
+/// `{"ids":[…]}`: the runs a batch trigger created.
+struct RunIDListView: Encodable {
+    var ids: [String]
+}

@@ -1,0 +1,4 @@
+/// `{"tasks":[…]}`.
+struct TaskListView: Encodable {
+    var tasks: [TaskView]
+}

@@ -1,0 +1,30 @@
+import Errand
+import Foundation
+
+/// The tasks the server tests register.
+enum TestTasks {
+    /// The payload of `count`.
+    struct Count: Codable, Sendable {
+        var count: Int
+    }
+
+    /// Returns its payload.
+    static let echo = TaskDefinition<JSONValue, JSONValue>("echo") { payload, _ in payload }
+
+    /// Returns the count doubled; its payload must decode as ``Count``.
+    static let double = TaskDefinition<Count, Count>("double", options: TaskOptions(queue: QueueOptions(name: "math", concurrency: 2))) { payload, _ in
+        Count(count: payload.count * 2)
+    }
+
+    /// Sleeps for a minute (cancel it).
+    static let sleepy = TaskDefinition<JSONValue, NoOutput>("sleepy") { _, context in
+        try await context.clock.sleep(for: .seconds(60))
+        return NoOutput()
+    }
+
+    static func register(on errand: Errand) throws {
+        try errand.register(echo)
+        try errand.register(double)
+        try errand.register(sleepy)
+    }
+}
