@@ -72,6 +72,16 @@ enum RunFormatting {
                 ISO8601Timestamp.string(from: run.createdAt), durationOrProgress(run, now: now),
             ]
         }
+        var lines = RunFormatting.columns(header: header, rows: rows)
+        if let cursor = page.nextCursor {
+            lines.append("")
+            lines.append("More runs: --cursor \(cursor)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Rows as aligned columns under a header, two spaces apart (the last column unpadded).
+    static func columns(header: [String], rows: [[String]]) -> [String] {
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
@@ -81,12 +91,7 @@ enum RunFormatting {
                 index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        var lines = [line(header)] + rows.map(line)
-        if let cursor = page.nextCursor {
-            lines.append("")
-            lines.append("More runs: --cursor \(cursor)")
-        }
-        return lines.joined(separator: "\n")
+        return [line(header)] + rows.map(line)
     }
 
     // MARK: Detail

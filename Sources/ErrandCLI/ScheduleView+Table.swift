@@ -13,16 +13,7 @@ extension ScheduleView {
                 schedule.paused ? "yes" : "no", schedule.paused ? "-" : next.isEmpty ? "never" : next.joined(separator: " "),
             ]
         }
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }
-        var lines = [line(header)] + rows.map(line)
+        var lines = RunFormatting.columns(header: header, rows: rows)
         if let cursor {
             lines.append("")
             lines.append("More schedules: --after \(cursor)")
