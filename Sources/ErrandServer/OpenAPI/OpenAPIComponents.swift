@@ -84,10 +84,16 @@ enum OpenAPIComponents {
             S.object([("type", .string("string")), ("description", .string("\"10 minutes\", \"1 hour\" or an ISO-8601 date-time"))]),
             S.object([("type", .string("null"))]),
         ]))])),
-        ("priority", S.object([("type", .string("integer")), ("minimum", .integer(Int64(Int32.min))), ("maximum", .integer(Int64(Int32.max)))])),
-        ("tags", S.object([("type", .string("array")), ("items", S.text(max: 128)), ("maxItems", .integer(10))])),
-        ("idempotencyKey", S.text(max: 256)), ("concurrencyKey", S.text(max: 256)),
+        // null means "not given" for every optional field, as the server reads it.
+        ("priority", orNull(S.object([("type", .string("integer")), ("minimum", .integer(Int64(Int32.min))), ("maximum", .integer(Int64(Int32.max)))]))),
+        ("tags", orNull(S.object([("type", .string("array")), ("items", S.text(max: 128)), ("maxItems", .integer(10))]))),
+        ("idempotencyKey", orNull(S.text(max: 256))), ("concurrencyKey", orNull(S.text(max: 256))),
     ], required: [], closed: true)
+
+    /// A schema that also accepts `null`.
+    private static func orNull(_ schema: JSONValue) -> JSONValue {
+        S.object([("anyOf", .array([schema, S.object([("type", .string("null"))])]))])
+    }
 
     private static let schedule: JSONValue = {
         let required: [(String, JSONValue)] = [

@@ -63,8 +63,8 @@ public enum OpenAPIDocument {
         ),
         OpenAPIOperation(
             method: "post", path: "/api/v1/schedules", id: "createSchedule", summary: "Create a schedule (the key deduplicates: 200 when it existed)",
-            body: ("ScheduleCreateBody", true), success: (201, "Schedule"), errors: [200] + write,
-            links: ["pauseSchedule", "resumeSchedule", "deleteSchedule"]
+            body: ("ScheduleCreateBody", true), success: (201, "Schedule"), errors: write,
+            links: ["pauseSchedule", "resumeSchedule", "deleteSchedule"], alsoSuccess: [200]
         ),
         OpenAPIOperation(method: "post", path: "/api/v1/schedules/\(id)/pause", id: "pauseSchedule", summary: "Pause a schedule", success: (200, "Schedule"), errors: write),
         OpenAPIOperation(method: "post", path: "/api/v1/schedules/\(id)/resume", id: "resumeSchedule", summary: "Resume a schedule", success: (200, "Schedule"), errors: write),

@@ -14,6 +14,8 @@ struct OpenAPIOperation: Sendable {
     var errors: [Int]
     /// Links from the success response to operations taking its `id` as their `{id}`.
     var links: [String] = []
+    /// Other success statuses with the same schema (a create that found an existing one: 200).
+    var alsoSuccess: [Int] = []
 
     /// The path's `{name}` parameters.
     var pathParameters: [String] {
@@ -39,6 +41,7 @@ struct OpenAPIOperation: Sendable {
             successResponse = .object(members)
         }
         var responses: [(String, JSONValue)] = [(String(success.status), successResponse)]
+        responses += alsoSuccess.map { (String($0), Self.response(success.schema, status: $0)) }
         responses += errors.map { (String($0), Self.response("Error", status: $0)) }
         var members: [(String, JSONValue)] = [
             ("operationId", .string(id)), ("summary", .string(summary)), ("responses", S.object(responses)),
