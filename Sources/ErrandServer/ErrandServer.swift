@@ -51,6 +51,7 @@ public struct ErrandServer: Service {
         addBulkRoutes(to: router)
         addScheduleRoutes(to: router)
         addQueueRoutes(to: router)
+        addTokenRoutes(to: router)
         addStreamRoutes(to: router)
         addSessionRoutes(to: router)
         addSystemRoutes(to: router)

@@ -51,7 +51,7 @@ struct SystemRouteTests {
         let documented = Set(OpenAPIDocument.routes.map { "\($0.method) \($0.path)" })
         #expect(routed.subtracting(documented).isEmpty, "routes missing from the document: \(routed.subtracting(documented).sorted())")
         #expect(documented.subtracting(routed).isEmpty, "documented routes the router lacks: \(documented.subtracting(routed).sorted())")
-        #expect(routed.count == 27)
+        #expect(routed.count == 29)
     }
 
     @Test("the OpenAPI document is served as OpenAPI 3.1 JSON with schemas for every referenced name")

@@ -22,7 +22,13 @@ enum TestTasks {
         return NoOutput()
     }
 
+    /// Parks on a wait token (24 h timeout) and returns the value it is completed with.
+    static let approval = TaskDefinition<JSONValue, JSONValue>("approval") { _, context in
+        try await context.waitForToken(timeout: .seconds(24 * 3600), as: JSONValue.self)
+    }
+
     static func register(on errand: Errand) throws {
+        try errand.register(approval)
         try errand.register(echo)
         try errand.register(double)
         try errand.register(sleepy)

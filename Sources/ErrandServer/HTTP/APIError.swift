@@ -27,9 +27,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// The API error for an engine error: its code and field, with the status its code calls for.
     public init(_ error: ErrandError) {
         let status: HTTPResponse.Status = switch error.code {
-        case .unknownTask, .runNotFound, .scheduleNotFound: .notFound
+        case .unknownTask, .runNotFound, .scheduleNotFound, .tokenNotFound: .notFound
         case .payloadTooLarge: .contentTooLarge
-        case .invalidState, .duplicateTask: .conflict
+        case .invalidState, .duplicateTask, .tokenResolved: .conflict
         default: .badRequest
         }
         self.init(status: status, code: error.code.rawValue, message: error.message, field: error.field)

@@ -46,6 +46,12 @@ enum OpenAPIComponents {
             ("counts", S.record(["delayed", "queued", "executing", "retrying", "waiting"].map { ($0, S.integer) })),
         ])),
         ("QueueList", S.record([("queues", S.array(S.ref("Queue")))])),
+        ("Token", S.record([
+            ("id", S.string), ("status", S.object([("enum", .array(["pending", "completed", "timedOut"].map(JSONValue.string)))])),
+            ("runId", S.nullableString), ("value", S.any), ("createdAt", S.dateTime), ("expiresAt", S.nullableDateTime),
+            ("resolvedAt", S.nullableDateTime),
+        ])),
+        ("TokenCompleteBody", S.record([("value", S.any)], required: ["value"], closed: true)),
         ("Session", S.record([
             ("authRequired", S.boolean), ("authenticated", S.boolean),
             ("scope", S.object([("type", .array([.string("string"), .string("null")])), ("enum", .array([.string("read"), .string("write"), .null]))])),

@@ -69,6 +69,11 @@ public enum OpenAPIDocument {
         OpenAPIOperation(method: "post", path: "/api/v1/schedules/\(id)/pause", id: "pauseSchedule", summary: "Pause a schedule", success: (200, "Schedule"), errors: write),
         OpenAPIOperation(method: "post", path: "/api/v1/schedules/\(id)/resume", id: "resumeSchedule", summary: "Resume a schedule", success: (200, "Schedule"), errors: write),
         OpenAPIOperation(method: "delete", path: "/api/v1/schedules/\(id)", id: "deleteSchedule", summary: "Delete a schedule", success: (200, "Schedule"), errors: write),
+        OpenAPIOperation(method: "get", path: "/api/v1/tokens/\(id)", id: "getToken", summary: "A wait token", success: (200, "Token"), errors: [401, 404]),
+        OpenAPIOperation(
+            method: "post", path: "/api/v1/tokens/\(id)/complete", id: "completeToken", summary: "Complete a wait token: its waiting run resumes",
+            body: ("TokenCompleteBody", true), success: (200, "Token"), errors: write
+        ),
         OpenAPIOperation(method: "get", path: "/api/v1/queues", id: "listQueues", summary: "Queues with their limits and depths", success: (200, "QueueList"), errors: [401]),
         OpenAPIOperation(method: "post", path: "/api/v1/queues/{name}/pause", id: "pauseQueue", summary: "Pause a queue", success: (200, "Queue"), errors: write),
         OpenAPIOperation(method: "post", path: "/api/v1/queues/{name}/resume", id: "resumeQueue", summary: "Resume a queue", success: (200, "Queue"), errors: write),
