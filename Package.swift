@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Errand", targets: ["Errand"]),
         .library(name: "ErrandSQLite", targets: ["ErrandSQLite"]),
+        .library(name: "ErrandPostgres", targets: ["ErrandPostgres"]),
         .library(name: "ErrandTesting", targets: ["ErrandTesting"]),
         .library(name: "ErrandStoreTests", targets: ["ErrandStoreTests"]),
         .library(name: "ErrandConfig", targets: ["ErrandConfig"]),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -43,6 +45,15 @@ let package = Package(
             dependencies: [
                 "Errand",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "ErrandPostgres",
+            dependencies: [
+                "Errand",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "ErrandTesting", dependencies: ["Errand"]),
@@ -88,6 +99,13 @@ let package = Package(
         ),
         .testTarget(name: "ErrandTests", dependencies: ["Errand", "ErrandTesting", "ErrandStoreTests"]),
         .testTarget(name: "ErrandSQLiteTests", dependencies: ["Errand", "ErrandSQLite", "ErrandStoreTests", "ErrandTesting"]),
+        .testTarget(
+            name: "ErrandPostgresTests",
+            dependencies: [
+                "Errand", "ErrandPostgres", "ErrandStoreTests", "ErrandTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "ErrandCLITests", dependencies: ["Errand", "ErrandSQLite"]),
         .testTarget(
             name: "ErrandConfigTests",

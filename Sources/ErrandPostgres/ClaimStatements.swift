@@ -1,0 +1,281 @@
+import Errand
+import Foundation
+import PostgresNIO
+
+/// The statements of ``PostgresRunStore/claimRuns(_:)``, in one transaction.
+///
+/// 1. Due `delayed`, `retrying` and `waiting` runs become `queued` (`runs_due`; rows another
+///    transaction holds are skipped, `FOR UPDATE SKIP LOCKED`, and promoted by a later claim).
+/// 2. The queues' settings are read; paused queues are left out. Without a queue list, the queues
+///    holding queued runs are found by a skip scan of `runs_claim` (one probe per queue).
+/// 3. Queues with a concurrency limit are locked (`SELECT … FOR UPDATE` on their `queues` rows,
+///    in name order) for the rest of the transaction: this is what makes the limits global and
+///    structural. Of every process's claims on a limited queue, one at a time runs past this
+///    point, and it counts the queue's executing runs only after it holds the lock, so it sees
+///    the runs every earlier claim started (they committed before releasing the lock). Claims on
+///    unlimited queues take no lock at all.
+/// 4. Candidates, in claim order (priority, due time, sequence), each group read with an ordered
+///    probe of `runs_claim` and `FOR UPDATE SKIP LOCKED`: for a limited queue, each concurrency
+///    group (no key, and each key found by a skip scan) at most its free room; for an unlimited
+///    queue, the runs without a key in index order and the keyed runs (rare) sorted.
+/// 5. The candidates are walked in claim order as the claim rules say (a full group's or a too
+///    costly run is skipped); only when a run was skipped for its cost are more candidates read
+///    (twice as many, until the claim is full or none is left).
+/// 6. One statement makes the chosen runs `executing` and inserts their attempts.
+enum ClaimStatements {
+    /// A concurrency group.
+    struct Group: Hashable {
+        var queue: String
+        var key: String?
+    }
+
+    /// A claimable run, with what orders it, its cost and its group.
+    struct Candidate {
+        var sequence: Int64
+        var priority: Int
+        var scheduledAt: Double
+        var cost: Int
+        var group: Group
+
+        /// Priority (higher first), then due time, then sequence.
+        static func inClaimOrder(_ a: Candidate, _ b: Candidate) -> Bool {
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.scheduledAt != b.scheduledAt { return a.scheduledAt < b.scheduledAt }
+            return a.sequence < b.sequence
+        }
+    }
+
+    /// What a claim reads once: the queues in play and the limited groups' free room.
+    struct Scope {
+        /// Unpaused queues without a limit.
+        var unlimited: [String] = []
+        /// Groups of limited queues with free room, and that room.
+        var room: [Group: Int] = [:]
+    }
+
+    /// What ``fit(_:_:_:)`` took from candidates in claim order.
+    struct Fit {
+        var taken: [Candidate] = []
+        /// Whether a candidate was passed over because its cost exceeded the slots left.
+        var skippedForCost = false
+        /// Whether the claim was full (its limit reached, or no slot left).
+        var full = false
+    }
+
+    /// Claims runs inside the current transaction.
+    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord] {
+        let now = ColumnCoding.time(request.now)
+        try await session.execute(
+            """
+            UPDATE \(unescaped: t.runs) SET status = 'queued', updated_at = \(now)
+            WHERE sequence IN (
+                SELECT sequence FROM \(unescaped: t.runs)
+                WHERE status IN \(unescaped: Schema.parkedList) AND scheduled_at <= \(now)
+                FOR UPDATE SKIP LOCKED
+            )
+            """
+        )
+        if let slots = request.slots, slots <= 0 { return [] }
+        let scope = try await scope(request, t, session)
+        if scope.unlimited.isEmpty && scope.room.isEmpty { return [] }
+        let chosen = try await choose(request, scope, t, session)
+        if chosen.isEmpty { return [] }
+        return try await start(chosen, request, t, session)
+    }
+
+    /// Reads the settings, locks the limited queues and counts their executing runs.
+    private static func scope(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> Scope {
+        let settings = try await session.map("SELECT name, concurrency, paused FROM \(unescaped: t.queues)") { row in
+            (name: try row.string(0), concurrency: try row.optionalInt(1), paused: try row.bool(2))
+        }
+        let queues: [String]
+        if let requested = request.queues {
+            queues = requested.sorted()
+        } else {
+            queues = try await session.map(
+                """
+                WITH RECURSIVE found(queue) AS (
+                    SELECT min(queue) FROM \(unescaped: t.runs) WHERE status = 'queued'
+                    UNION ALL
+                    SELECT (SELECT min(queue) FROM \(unescaped: t.runs) WHERE status = 'queued' AND queue > found.queue)
+                    FROM found WHERE found.queue IS NOT NULL
+                )
+                SELECT queue FROM found WHERE queue IS NOT NULL
+                """
+            ) { try $0.string(0) }
+        }
+        let byName = Dictionary(settings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var scope = Scope()
+        var limits: [String: Int] = [:]
+        for queue in queues {
+            let setting = byName[queue]
+            if setting?.paused == true { continue }
+            if let limit = setting?.concurrency {
+                limits[queue] = limit
+            } else {
+                scope.unlimited.append(queue)
+            }
+        }
+        if limits.isEmpty { return scope }
+        let limited = limits.keys.sorted()
+        try await session.execute("SELECT name FROM \(unescaped: t.queues) WHERE name = ANY(\(limited)) ORDER BY name FOR UPDATE")
+        let executing = try await session.map(
+            """
+            SELECT queue, concurrency_key, count(*) FROM \(unescaped: t.runs)
+            WHERE status = 'executing' AND queue = ANY(\(limited)) GROUP BY queue, concurrency_key
+            """
+        ) { row in (Group(queue: try row.string(0), key: try row.optionalString(1)), try row.int(2)) }
+        let counts = Dictionary(executing, uniquingKeysWith: +)
+        let keys = try await session.map(
+            """
+            WITH RECURSIVE found(queue, key) AS (
+                SELECT q, (SELECT min(concurrency_key) FROM \(unescaped: t.runs) WHERE status = 'queued' AND queue = q)
+                FROM unnest(\(limited)::text[]) AS q
+                UNION ALL
+                SELECT found.queue, (
+                    SELECT min(concurrency_key) FROM \(unescaped: t.runs)
+                    WHERE status = 'queued' AND queue = found.queue AND concurrency_key > found.key
+                )
+                FROM found WHERE found.key IS NOT NULL
+            )
+            SELECT queue, key FROM found WHERE key IS NOT NULL
+            """
+        ) { row in Group(queue: try row.string(0), key: try row.string(1)) }
+        for group in limited.map({ Group(queue: $0, key: nil) }) + keys {
+            let room = (limits[group.queue] ?? 0) - counts[group, default: 0]
+            if room > 0 { scope.room[group] = room }
+        }
+        return scope
+    }
+
+    /// The candidates the claim rules take, in claim order.
+    ///
+    /// First the best `limit` candidates, each limited group read up to its free room: without
+    /// ``ClaimRequest/slots``, or when no candidate among them is too costly for the slots left,
+    /// those are the runs to take. Only when a candidate is skipped for its cost may a later one
+    /// be taken instead: then the first `n` candidates of every group are read, for `n` twice the
+    /// limit, doubling until the claim is full or every candidate was read.
+    private static func choose(_ request: ClaimRequest, _ scope: Scope, _ t: Tables, _ session: Session) async throws -> [Candidate] {
+        let limit = request.limit
+        let first = try await candidates(request, scope, count: limit, withinRoom: true, t, session)
+        let fast = fit(first, request, scope)
+        if !fast.skippedForCost { return fast.taken }
+        var count = limit > Int.max / 4 ? Int.max / 2 : limit * 2
+        while true {
+            let found = try await candidates(request, scope, count: count, withinRoom: false, t, session)
+            let outcome = fit(found, request, scope)
+            if outcome.full || found.count < count || count >= Int.max / 2 { return outcome.taken }
+            count *= 2
+        }
+    }
+
+    /// Walks candidates in claim order as the claim rules do: one whose cost exceeds the slots
+    /// left, or whose group is full, is skipped; the walk ends at the limit or with no slot left.
+    static func fit(_ candidates: [Candidate], _ request: ClaimRequest, _ scope: Scope) -> Fit {
+        var fit = Fit()
+        var free = request.slots ?? Int.max
+        var started: [Group: Int] = [:]
+        for candidate in candidates {
+            if fit.taken.count >= request.limit || free <= 0 {
+                fit.full = true
+                break
+            }
+            if candidate.cost > free {
+                fit.skippedForCost = true
+                continue
+            }
+            if let room = scope.room[candidate.group] {
+                if started[candidate.group, default: 0] >= room { continue }
+                started[candidate.group, default: 0] += 1
+            }
+            if request.slots != nil { free -= candidate.cost }
+            fit.taken.append(candidate)
+        }
+        if fit.taken.count >= request.limit || free <= 0 { fit.full = true }
+        return fit
+    }
+
+    /// The first `count` candidates in claim order over every group in scope, each group read up
+    /// to `count` (and up to its free room when `withinRoom`), locked with `FOR UPDATE SKIP LOCKED`.
+    private static func candidates(
+        _ request: ClaimRequest, _ scope: Scope, count: Int, withinRoom: Bool, _ t: Tables, _ session: Session
+    ) async throws -> [Candidate] {
+        var plainQueues: [String] = [], plainLimits: [Int] = []
+        var keyedQueues: [String] = [], keyedKeys: [String] = [], keyedLimits: [Int] = []
+        for (group, room) in scope.room {
+            let cap = withinRoom ? min(room, count) : count
+            if let key = group.key {
+                keyedQueues.append(group.queue)
+                keyedKeys.append(key)
+                keyedLimits.append(cap)
+            } else {
+                plainQueues.append(group.queue)
+                plainLimits.append(cap)
+            }
+        }
+        var b = Binder()
+        let now = b.add(ColumnCoding.time(request.now), "float8")
+        let labels = b.add(request.labels.sorted(), "text[]")
+        let unlimited = b.add(scope.unlimited, "text[]")
+        let countParameter = b.add(count, "int8")
+        let (pq, pl) = (b.add(plainQueues, "text[]"), b.add(plainLimits, "int8[]"))
+        let (kq, kk, kl) = (b.add(keyedQueues, "text[]"), b.add(keyedKeys, "text[]"), b.add(keyedLimits, "int8[]"))
+        func part(_ source: String, group: String, limit: String) -> String {
+            """
+            SELECT c.* FROM \(source) CROSS JOIN LATERAL (
+                SELECT r.sequence, r.priority, r.scheduled_at, r.cost, r.queue, r.concurrency_key FROM \(t.runs) AS r
+                WHERE r.status = 'queued' AND r.queue = g.queue AND \(group)
+                    AND (r.expires_at IS NULL OR r.expires_at > \(now) OR r.attempt_count > 0)
+                    AND (r.required_labels IS NULL OR r.required_labels <@ \(labels))
+                ORDER BY r.priority DESC, r.scheduled_at, r.sequence LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            ) AS c
+            """
+        }
+        let sql = """
+            SELECT * FROM (
+                \(part("unnest(\(unlimited)) AS g(queue)", group: "r.concurrency_key IS NULL", limit: countParameter))
+                UNION ALL
+                \(part("unnest(\(unlimited)) AS g(queue)", group: "r.concurrency_key IS NOT NULL", limit: countParameter))
+                UNION ALL
+                \(part("unnest(\(pq), \(pl)) AS g(queue, n)", group: "r.concurrency_key IS NULL", limit: "g.n"))
+                UNION ALL
+                \(part("unnest(\(kq), \(kk), \(kl)) AS g(queue, key, n)", group: "r.concurrency_key = g.key", limit: "g.n"))
+            ) AS candidates
+            ORDER BY priority DESC, scheduled_at, sequence
+            """
+        var found = try await session.map(b.query(sql)) { row in
+            Candidate(
+                sequence: try row.int64(0), priority: try row.int(1), scheduledAt: try row.optionalDouble(2) ?? 0,
+                cost: try row.int(3), group: Group(queue: try row.string(4), key: try row.optionalString(5))
+            )
+        }
+        if found.count > count { found.removeLast(found.count - count) }
+        return found
+    }
+
+    /// Makes the chosen runs `executing` and starts their attempts, in one statement; returns the
+    /// claimed records in claim order.
+    private static func start(_ chosen: [Candidate], _ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord] {
+        let now = ColumnCoding.time(request.now)
+        let sequences = chosen.map(\.sequence)
+        let runs = try await session.map(
+            """
+            WITH claimed AS (
+                UPDATE \(unescaped: t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
+                    worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),
+                    submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL
+                WHERE sequence = ANY(\(sequences)) AND status = 'queued'
+                RETURNING \(unescaped: RunColumns.selection)
+            ), started AS (
+                INSERT INTO \(unescaped: t.attempts) (run_id, number, worker_id, started_at)
+                SELECT id, attempt_count, \(request.workerID), \(now) FROM claimed
+            )
+            SELECT \(unescaped: RunColumns.selection) FROM claimed
+            """,
+            RunColumns.record
+        )
+        let order = Dictionary(uniqueKeysWithValues: sequences.enumerated().map { ($1, $0) })
+        return runs.sorted { order[$0.sequence, default: 0] < order[$1.sequence, default: 0] }
+    }
+}

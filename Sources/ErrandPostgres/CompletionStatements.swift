@@ -1,0 +1,143 @@
+import Errand
+import Foundation
+import PostgresNIO
+
+/// The statements of ``PostgresRunStore/completeAttempts(_:)``, in one transaction.
+///
+/// The runs of the batch are read and locked in one statement (`FOR UPDATE`, in id order, so two
+/// batches sharing runs cannot deadlock), with their attempts in a second. Each completion is
+/// checked (``Errand/AttemptCompletion/applies(to:)``: the same attempt, the worker that holds it
+/// or a lapsed lease) and applied in memory with ``Errand/RunRecord/apply(_:)``, in order, so a
+/// completion that lost a race with a rescue, or came late, is ignored. The changed runs and
+/// attempts are then written with one `UPDATE … FROM (VALUES …)` each, with only the columns
+/// `apply` changes, and the waiting parents of awaited children that became final are woken
+/// (``WakeStatements``).
+enum CompletionStatements {
+    /// Rows per `UPDATE … FROM (VALUES …)`.
+    static let rowsPerStatement = 500
+
+    /// Applies the completions in order and writes them; returns, for each, the updated run with
+    /// its attempts, or `nil` when it did not apply; and whether a parked run became due.
+    static func complete(_ completions: [AttemptCompletion], _ t: Tables, _ session: Session) async throws -> (runs: [RunRecord?], woke: Bool) {
+        let ids = Array(Set(completions.map(\.runID.rawValue))).sorted()
+        let stored = try await session.map(
+            "SELECT \(unescaped: RunColumns.selection) FROM \(unescaped: t.runs) WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE",
+            RunColumns.record
+        )
+        var byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
+        let executing = stored.filter { $0.status == .executing }.map(\.id)
+        let attempts = try await AttemptColumns.attempts(of: executing, t, session)
+        var results: [RunRecord?] = []
+        var changed: [RunID] = []  // in the order first changed
+        var changedSet: Set<RunID> = []
+        var ended: [(RunID, Int)] = []
+        var endedSet: Set<String> = []
+        var endedChildren: [(parentID: RunID, time: Date, index: Int)] = []
+        var woke = false
+        for completion in completions {
+            guard var run = byID[completion.runID], completion.applies(to: run) else {
+                results.append(nil)
+                continue
+            }
+            if changedSet.insert(run.id).inserted {
+                run.attempts = attempts[run.id] ?? []
+                changed.append(run.id)
+            }
+            run.apply(completion)
+            if run.status == .waiting, let target = completion.waitingFor {
+                let pending = Dictionary(byID.values.map { ($0.sequence, $0.status) }, uniquingKeysWith: { first, _ in first })
+                if try await WakeStatements.isMet(target, pending: { pending[$0] }, t, session) {
+                    run.scheduledAt = completion.endedAt
+                    woke = true
+                }
+            }
+            if run.awaited, run.status.isFinal, let parentID = run.parentID {
+                endedChildren.append((parentID, completion.endedAt, results.count))
+            }
+            byID[run.id] = run
+            if endedSet.insert("\(completion.attempt) \(run.id)").inserted { ended.append((run.id, completion.attempt)) }
+            results.append(run)
+        }
+        try await writeRuns(changed.compactMap { byID[$0] }, t, session)
+        try await writeAttempts(ended.compactMap { id, number in
+            byID[id]?.attempts.last { $0.number == number }.map { (id, $0) }
+        }, t, session)
+        if !endedChildren.isEmpty {
+            // A child's end only wakes a parent that is waiting then: not one whose own attempt
+            // completes later in this batch (it was still executing when the child ended).
+            var lastCompletion: [RunID: Int] = [:]
+            for (index, run) in results.enumerated() {
+                if let run { lastCompletion[run.id] = index }
+            }
+            let wakes = endedChildren.compactMap { child -> WakeStatements.ParentWake? in
+                if let parentIndex = lastCompletion[child.parentID], parentIndex > child.index { return nil }
+                return WakeStatements.ParentWake(parentID: child.parentID, time: child.time)
+            }
+            if try await WakeStatements.wakeParents(wakes, t, session) { woke = true }
+        }
+        return (results, woke)
+    }
+
+    /// Writes the columns `apply` changes of each run.
+    private static func writeRuns(_ runs: [RunRecord], _ t: Tables, _ session: Session) async throws {
+        var start = 0
+        while start < runs.count {
+            let chunk = runs[start ..< min(start + rowsPerStatement, runs.count)]
+            var b = Binder()
+            let rows = try chunk.map { run in
+                let values = [
+                    b.add(run.sequence, "int8"), b.add(run.status.rawValue, "text"),
+                    b.add(ColumnCoding.time(run.updatedAt), "float8"), b.add(run.workerID, "text"),
+                    b.add(ColumnCoding.optionalTime(run.leaseExpiresAt), "float8"),
+                    b.add(ColumnCoding.nanoseconds(run.executionTime), "int8"), b.add(run.error?.type, "text"),
+                    b.add(run.error?.name, "text"), b.add(run.error?.message, "text"), b.add(run.error?.stack, "text"),
+                    b.add(ColumnCoding.optionalTime(run.completedAt), "float8"), b.add(ColumnCoding.optionalTime(run.failedAt), "float8"),
+                    b.add(ColumnCoding.optionalTime(run.canceledAt), "float8"), b.add(ColumnCoding.time(run.scheduledAt), "float8"),
+                    try b.add(run.result, "bytea"), b.add(run.resultNote, "text"), b.add(run.suspensions, "int8"),
+                ]
+                return "(" + values.joined(separator: ", ") + ")"
+            }
+            try await session.execute(b.query("""
+                UPDATE \(t.runs) SET status = v.status, updated_at = v.updated_at, worker_id = v.worker_id,
+                    lease_expires_at = v.lease_expires_at, execution_nanoseconds = v.execution_nanoseconds,
+                    error_type = v.error_type, error_name = v.error_name, error_message = v.error_message,
+                    error_stack = v.error_stack, completed_at = v.completed_at, failed_at = v.failed_at,
+                    canceled_at = v.canceled_at, scheduled_at = v.scheduled_at, result = v.result,
+                    result_note = v.result_note, suspensions = v.suspensions
+                FROM (VALUES \(rows.joined(separator: ", "))) AS v(
+                    sequence, status, updated_at, worker_id, lease_expires_at, execution_nanoseconds, error_type,
+                    error_name, error_message, error_stack, completed_at, failed_at, canceled_at, scheduled_at, result,
+                    result_note, suspensions
+                )
+                WHERE \(t.runs).sequence = v.sequence
+                """))
+            start += chunk.count
+        }
+    }
+
+    /// Writes how each ended attempt ended.
+    private static func writeAttempts(_ attempts: [(RunID, AttemptRecord)], _ t: Tables, _ session: Session) async throws {
+        var start = 0
+        while start < attempts.count {
+            let chunk = attempts[start ..< min(start + rowsPerStatement, attempts.count)]
+            var b = Binder()
+            let rows = chunk.map { id, attempt in
+                let values = [
+                    b.add(id.rawValue, "text"), b.add(attempt.number, "int8"), b.add(ColumnCoding.optionalTime(attempt.endedAt), "float8"),
+                    b.add(attempt.outcome?.rawValue, "text"), b.add(attempt.error?.type, "text"), b.add(attempt.error?.name, "text"),
+                    b.add(attempt.error?.message, "text"), b.add(attempt.error?.stack, "text"),
+                ]
+                return "(" + values.joined(separator: ", ") + ")"
+            }
+            try await session.execute(b.query("""
+                UPDATE \(t.attempts) SET ended_at = v.ended_at, outcome = v.outcome, error_type = v.error_type,
+                    error_name = v.error_name, error_message = v.error_message, error_stack = v.error_stack
+                FROM (VALUES \(rows.joined(separator: ", "))) AS v(
+                    run_id, number, ended_at, outcome, error_type, error_name, error_message, error_stack
+                )
+                WHERE \(t.attempts).run_id = v.run_id AND \(t.attempts).number = v.number
+                """))
+            start += chunk.count
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Errand
+import Foundation
+import PostgresNIO
+
+/// The statements of ``PostgresRunStore/insertRuns(_:now:)``, shared by publishing events and
+/// firing schedules.
+///
+/// Runs without an idempotency key or schedule occurrence are written ``rowsPerStatement`` to one
+/// multi-row `INSERT`. A keyed run (or a run of a schedule occurrence) is inserted alone with
+/// `ON CONFLICT DO NOTHING`, which makes PostgreSQL's unique indexes (`runs_idempotency`,
+/// `runs_occurrence`) decide between racing transactions, in this process or another: the loser
+/// waits for the winner's commit, inserts nothing and reads the winner's run. An expired key is
+/// released from its old run and the insert tried again. Runs are written in the order given, so
+/// their sequences increase in that order.
+enum InsertStatements {
+    /// Runs per multi-row `INSERT` (26 parameters each).
+    static let rowsPerStatement = 500
+
+    /// The columns a new run sets; the others start `NULL` or at their defaults, as
+    /// `NewRun.record(sequence:now:)` makes them.
+    static let columns = """
+        id, task, queue, concurrency_key, status, priority, payload, tags, idempotency_key, idempotency_expires_at, \
+        created_at, scheduled_at, updated_at, expires_at, max_attempts, replay_of, parent_id, schedule_id, occurrence_at, \
+        depth, awaited, origin_kind, origin_ref, event_id, required_labels, cost
+        """
+
+    /// Inserts the runs inside the current transaction; returns one result per run, in order, and
+    /// whether any created run is due at `now` (so the caller can notify).
+    static func insert(_ runs: [NewRun], now: Date, _ tables: Tables, _ session: Session) async throws -> (results: [InsertResult], due: Bool) {
+        var results: [InsertResult] = []
+        results.reserveCapacity(runs.count)
+        var pending: [NewRun] = []
+        var due = false
+        for run in runs {
+            let keyed = run.idempotencyKey != nil || (run.scheduleID != nil && run.occurrenceAt != nil)
+            if keyed {
+                try await insertPlain(pending, now: now, tables, session)
+                pending.removeAll(keepingCapacity: true)
+                let result = try await insertKeyed(run, now: now, tables, session)
+                if result.created, run.scheduledAt <= now { due = true }
+                results.append(result)
+            } else {
+                pending.append(run)
+                if run.scheduledAt <= now { due = true }
+                results.append(InsertResult(id: run.id, created: true))
+            }
+        }
+        try await insertPlain(pending, now: now, tables, session)
+        return (results, due)
+    }
+
+    /// Inserts runs without keys, ``rowsPerStatement`` per statement, in order.
+    private static func insertPlain(_ runs: [NewRun], now: Date, _ tables: Tables, _ session: Session) async throws {
+        var start = 0
+        while start < runs.count {
+            let chunk = runs[start ..< min(start + rowsPerStatement, runs.count)]
+            var binder = Binder()
+            let values = try chunk.map { try row($0, now: now, &binder) }.joined(separator: ", ")
+            try await session.execute(binder.query("INSERT INTO \(tables.runs) (\(columns)) VALUES \(values)"))
+            start += chunk.count
+        }
+    }
+
+    /// Inserts one run carrying an idempotency key or a schedule occurrence, or finds the run that
+    /// holds them.
+    private static func insertKeyed(_ run: NewRun, now: Date, _ tables: Tables, _ session: Session) async throws -> InsertResult {
+        for _ in 0..<3 {
+            var binder = Binder()
+            let values = try row(run, now: now, &binder)
+            let inserted = try await session.rows(
+                binder.query("INSERT INTO \(tables.runs) (\(columns)) VALUES \(values) ON CONFLICT DO NOTHING RETURNING sequence")
+            )
+            if !inserted.isEmpty { return InsertResult(id: run.id, created: true) }
+            if let scheduleID = run.scheduleID, let occurrenceAt = run.occurrenceAt {
+                let existing = try await session.map(
+                    """
+                    SELECT id FROM \(unescaped: tables.runs)
+                    WHERE schedule_id = \(scheduleID) AND occurrence_at = \(ColumnCoding.time(occurrenceAt))
+                    """
+                ) { try $0.string(0) }
+                if let id = existing.first { return InsertResult(id: RunID(id), created: false) }
+            }
+            if let key = run.idempotencyKey {
+                let holders = try await session.map(
+                    """
+                    SELECT sequence, id, idempotency_expires_at FROM \(unescaped: tables.runs)
+                    WHERE task = \(run.task) AND idempotency_key = \(key) FOR UPDATE
+                    """
+                ) { row in (try row.int64(0), try row.string(1), try row.optionalDate(2)) }
+                if let (sequence, id, expiry) = holders.first {
+                    guard let expiry, expiry <= now else { return InsertResult(id: RunID(id), created: false) }
+                    try await session.execute("UPDATE \(unescaped: tables.runs) SET idempotency_key = NULL WHERE sequence = \(sequence)")
+                    continue
+                }
+            }
+            // The conflict was on the run's id (or its key holder vanished meanwhile): try again.
+            let sameID = try await session.rows("SELECT 1 FROM \(unescaped: tables.runs) WHERE id = \(run.id.rawValue)")
+            if !sameID.isEmpty {
+                throw ErrandError.invalidArgument(field: "id", value: run.id.rawValue, allowed: "an id no stored run has")
+            }
+        }
+        throw PostgresStoreError(message: "run \(run.id) of task \(run.task) could not be inserted: its idempotency key or occurrence kept changing hands")
+    }
+
+    /// One row of ``columns`` values for `run`, bound into `binder`.
+    private static func row(_ run: NewRun, now: Date, _ b: inout Binder) throws -> String {
+        let values = [
+            b.add(run.id.rawValue, "text"),
+            b.add(run.task, "text"),
+            b.add(run.queue, "text"),
+            b.add(run.concurrencyKey, "text"),
+            b.add((run.scheduledAt > now ? RunStatus.delayed : .queued).rawValue, "text"),
+            b.add(run.priority, "int8"),
+            try b.add(run.payload, "bytea"),
+            b.add(run.tags, "text[]"),
+            b.add(run.idempotencyKey, "text"),
+            b.add(ColumnCoding.optionalTime(run.idempotencyExpiresAt), "float8"),
+            b.add(ColumnCoding.time(now), "float8"),
+            b.add(ColumnCoding.time(run.scheduledAt), "float8"),
+            b.add(ColumnCoding.time(now), "float8"),
+            b.add(ColumnCoding.optionalTime(run.expiresAt), "float8"),
+            b.add(run.maxAttempts, "int8"),
+            b.add(run.replayOf?.rawValue, "text"),
+            b.add(run.parentID?.rawValue, "text"),
+            b.add(run.scheduleID, "text"),
+            b.add(ColumnCoding.optionalTime(run.occurrenceAt), "float8"),
+            b.add(run.depth, "int8"),
+            b.add(run.awaited, "bool"),
+            b.add(run.origin.kind.rawValue, "text"),
+            b.add(run.origin.reference, "text"),
+            b.add(run.eventID, "text"),
+            b.add(ColumnCoding.labels(run.requiredLabels), "text[]"),
+            b.add(run.cost, "int8"),
+        ]
+        return "(" + values.joined(separator: ", ") + ")"
+    }
+}

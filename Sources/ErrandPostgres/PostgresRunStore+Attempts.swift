@@ -1,0 +1,83 @@
+import Errand
+import Foundation
+
+extension PostgresRunStore {
+    /// Extends a worker's leases with one `UPDATE`; see
+    /// ``RunStore/heartbeat(runs:workerID:leaseUntil:now:)``.
+    public func heartbeat(runs: [RunID], workerID: String, leaseUntil: Date, now: Date) async throws -> HeartbeatResult {
+        if runs.isEmpty { return HeartbeatResult() }
+        let held = try await session { session in
+            try await session.map(
+                """
+                UPDATE \(unescaped: tables.runs) SET lease_expires_at = \(ColumnCoding.time(leaseUntil))
+                WHERE id = ANY(\(runs.map(\.rawValue))) AND status = 'executing' AND worker_id = \(workerID)
+                RETURNING id, cancel_requested_at IS NOT NULL
+                """
+            ) { row in (RunID(try row.string(0)), try row.bool(1)) }
+        }
+        let cancel = Dictionary(held, uniquingKeysWith: { first, _ in first })
+        var result = HeartbeatResult()
+        for id in runs {
+            guard let cancelRequested = cancel[id] else {
+                result.lost.append(id)
+                continue
+            }
+            if cancelRequested { result.cancelRequested.append(id) }
+        }
+        return result
+    }
+
+    /// Writes attempt outcomes in one transaction (see ``CompletionStatements``); see
+    /// ``RunStore/completeAttempts(_:)``.
+    public func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?] {
+        if completions.isEmpty { return [] }
+        return try await transaction { session in
+            let (runs, woke) = try await CompletionStatements.complete(completions, tables, session)
+            if woke { try await ChangeNotifier.notify(tables, session) }
+            return runs
+        }
+    }
+
+    /// Records progress with one `UPDATE`; see
+    /// ``RunStore/updateProgress(runID:attempt:message:percent:now:)``.
+    public func updateProgress(runID: RunID, attempt: Int, message: String?, percent: Double?, now: Date) async throws -> Bool {
+        try await session { session in
+            try await !session.rows(
+                """
+                UPDATE \(unescaped: tables.runs)
+                SET progress_message = \(message), progress_percent = \(percent), updated_at = \(ColumnCoding.time(now))
+                WHERE id = \(runID.rawValue) AND status = 'executing' AND attempt_count = \(attempt)
+                RETURNING 1
+                """
+            ).isEmpty
+        }
+    }
+
+    /// Cancels a run in one transaction, waking its waiting parent when it was the parent's last
+    /// unfinished awaited child; see ``RunStore/cancelRun(id:now:)``.
+    public func cancelRun(id: RunID, now: Date) async throws -> CancelResult {
+        try await transaction { session in
+            guard var run = try await RunColumns.fetch(id, lock: true, tables, session) else { return .notFound }
+            if run.status.isFinal { return .alreadyFinal(run) }
+            if run.status == .executing {
+                run.cancelRequestedAt = run.cancelRequestedAt ?? now
+                run.updatedAt = now
+                try await session.execute(
+                    """
+                    UPDATE \(unescaped: tables.runs)
+                    SET cancel_requested_at = \(ColumnCoding.optionalTime(run.cancelRequestedAt)), updated_at = \(ColumnCoding.time(now))
+                    WHERE sequence = \(run.sequence)
+                    """
+                )
+                return .requested(run)
+            }
+            run.markCanceled(at: now)
+            try await RunColumns.update(run, tables, session)
+            if run.awaited, let parentID = run.parentID,
+               try await WakeStatements.wakeParents([.init(parentID: parentID, time: now)], tables, session) {
+                try await ChangeNotifier.notify(tables, session)
+            }
+            return .canceled(run)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Errand
+import Foundation
+import PostgresNIO
+
+extension PostgresRunStore {
+    /// The settings of a ``PostgresRunStore``.
+    public struct Configuration: Sendable {
+        /// How many times a transaction that lost a deadlock or a serialization conflict is run
+        /// again before its error is thrown; 5 by default.
+        public var transactionRetries: Int
+        /// How long the change feed waits before listening again after its connection failed;
+        /// one second by default.
+        public var listenRetryDelay: Duration
+
+        /// Creates settings.
+        public init(transactionRetries: Int = 5, listenRetryDelay: Duration = .seconds(1)) {
+            self.transactionRetries = transactionRetries
+            self.listenRetryDelay = listenRetryDelay
+        }
+    }
+
+    /// A `PostgresClient` configuration for a `postgres://user:password@host:port/database` URL
+    /// (`postgresql://` too; port 5432 and database = user by default), set up as the store
+    /// wants its sessions: `idle_in_transaction_session_timeout` of 10 seconds, so a process that
+    /// dies inside a transaction never holds its locks (a queue's claim lock, say) for long.
+    ///
+    /// Only unencrypted connections are made (`sslmode=disable`, the default here); a URL asking
+    /// for another `sslmode` is refused.
+    ///
+    /// - Parameter maximumConnections: The pool's size.
+    /// - Throws: ``Errand/ErrandError`` (field `database`) for a URL that is not such a URL.
+    public static func clientConfiguration(url: String, maximumConnections: Int = 20) throws -> PostgresClient.Configuration {
+        let allowed = "postgres://user[:password]@host[:port][/database][?sslmode=disable]"
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
+        else {
+            throw ErrandError.invalidArgument(field: "database", value: redacted(url), allowed: allowed)
+        }
+        if let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value, mode != "disable" {
+            throw ErrandError.invalidArgument(field: "sslmode", value: mode, allowed: "disable (TLS connections are not supported yet)")
+        }
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
+            password: components.password.map { $0.removingPercentEncoding ?? $0 },
+            database: path.isEmpty ? user : (path.removingPercentEncoding ?? path), tls: .disable
+        )
+        configuration.options.maximumConnections = max(1, maximumConnections)
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "10s")]
+        return configuration
+    }
+
+    /// The URL with its password replaced by `***`, for error messages.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
+    }
+}

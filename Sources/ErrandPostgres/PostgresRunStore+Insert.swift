@@ -1,0 +1,16 @@
+import Errand
+import Foundation
+
+extension PostgresRunStore {
+    /// Inserts runs in one transaction (see ``InsertStatements``); see
+    /// ``RunStore/insertRuns(_:now:)``. When a created run is due at once, idle workers are told
+    /// through the change feed (see ``ChangeNotifier``).
+    public func insertRuns(_ runs: [NewRun], now: Date) async throws -> [InsertResult] {
+        if runs.isEmpty { return [] }
+        return try await transaction { session in
+            let (results, due) = try await InsertStatements.insert(runs, now: now, tables, session)
+            if due { try await ChangeNotifier.notify(tables, session) }
+            return results
+        }
+    }
+}

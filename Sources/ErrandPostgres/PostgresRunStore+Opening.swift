@@ -1,0 +1,38 @@
+import Errand
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresRunStore {
+    /// Opens a store on the database at `url`, runs `body` with it and closes it: the store's own
+    /// `PostgresClient` runs in a child task for the length of `body`.
+    ///
+    /// ```swift
+    /// try await PostgresRunStore.withStore(url: "postgres://errand@localhost/errand") { store in
+    ///     let errand = Errand(store: store)
+    ///     // …
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - url: The database (see ``clientConfiguration(url:maximumConnections:)``).
+    ///   - schema: The PostgreSQL schema of the tables.
+    ///   - maximumConnections: The pool's size.
+    ///   - migrate: Whether to bring the schema up to date first (``migrate()``).
+    public static func withStore<T: Sendable>(
+        url: String, schema: String = "errand", maximumConnections: Int = 20, migrate: Bool = true,
+        configuration: Configuration = .init(), logger: Logger = Logger(label: "Errand.PostgresRunStore"),
+        _ body: @Sendable (PostgresRunStore) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(
+            configuration: try clientConfiguration(url: url, maximumConnections: maximumConnections), backgroundLogger: logger
+        )
+        let store = try PostgresRunStore(client: client, schema: schema, configuration: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            if migrate { try await store.migrate() }
+            return try await body(store)
+        }
+    }
+}

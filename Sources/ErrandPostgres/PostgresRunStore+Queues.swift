@@ -1,0 +1,58 @@
+import Errand
+import Foundation
+
+extension PostgresRunStore {
+    /// Creates or updates queue settings in one statement, keeping their pause flags.
+    public func upsertQueues(_ queues: [QueueConfig]) async throws {
+        if queues.isEmpty { return }
+        var latest: [String: Int?] = [:]
+        for queue in queues { latest[queue.name] = queue.concurrency }
+        let names = latest.keys.sorted()
+        // A limit travels as -1 for none: a bound array cannot hold NULL.
+        let limits = names.map { latest[$0].flatMap { $0 } ?? -1 }
+        try await session { session in
+            try await session.execute(
+                """
+                INSERT INTO \(unescaped: tables.queues) (name, concurrency)
+                SELECT name, nullif(concurrency, -1) FROM unnest(\(names)::text[], \(limits)::int8[]) AS v(name, concurrency)
+                ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency
+                """
+            )
+        }
+    }
+
+    /// Pauses or resumes a queue, creating it without a limit if unknown.
+    public func setQueuePaused(_ name: String, paused: Bool) async throws {
+        try await session { session in
+            try await session.execute(
+                """
+                INSERT INTO \(unescaped: tables.queues) (name, concurrency, paused) VALUES (\(name), NULL, \(paused))
+                ON CONFLICT (name) DO UPDATE SET paused = excluded.paused
+                """
+            )
+        }
+    }
+
+    /// Every configured queue and every queue holding runs, by name, with counts of unfinished
+    /// runs, read in one transaction.
+    public func queueStates() async throws -> [QueueState] {
+        try await transaction { session in
+            var states: [String: QueueState] = [:]
+            let configured = try await session.map("SELECT name, concurrency, paused FROM \(unescaped: tables.queues)") { row in
+                QueueState(config: QueueConfig(name: try row.string(0), concurrency: try row.optionalInt(1)), paused: try row.bool(2), counts: [:])
+            }
+            for state in configured { states[state.config.name] = state }
+            let counts = try await session.map(
+                """
+                SELECT queue, status, count(*) FROM \(unescaped: tables.runs)
+                WHERE status IN \(unescaped: Schema.unfinishedList) GROUP BY queue, status
+                """
+            ) { row in (try row.string(0), RunStatus(rawValue: try row.string(1)), try row.int(2)) }
+            for (name, status, count) in counts {
+                guard let status else { continue }
+                states[name, default: QueueState(config: QueueConfig(name: name), paused: false, counts: [:])].counts[status] = count
+            }
+            return states.values.sorted { $0.config.name < $1.config.name }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Errand
+import Foundation
+import PostgresNIO
+
+/// Schedules CRUD; firing is in `PostgresRunStore+ScheduleFiring.swift`.
+extension PostgresRunStore: ScheduleStore {
+    /// Stores schedules by key in one transaction; see
+    /// ``ScheduleStore/upsertSchedules(_:onConflict:now:)``.
+    public func upsertSchedules(_ schedules: [Schedule], onConflict: ScheduleConflict, now: Date) async throws -> [ScheduleUpsertResult] {
+        if schedules.isEmpty { return [] }
+        return try await transaction { session in
+            var results: [ScheduleUpsertResult] = []
+            for schedule in schedules {
+                if try await ScheduleColumns.insert(schedule, tables, session) {
+                    results.append(ScheduleUpsertResult(schedule: schedule, outcome: .created))
+                    continue
+                }
+                guard var existing = try await ScheduleColumns.fetch(key: schedule.key, lock: true, tables, session) else {
+                    throw PostgresStoreError(message: "schedule \(schedule.key) was neither stored nor found by its key")
+                }
+                guard onConflict == .updateDefinition, !existing.hasSameDefinition(as: schedule) else {
+                    results.append(ScheduleUpsertResult(schedule: existing, outcome: .unchanged))
+                    continue
+                }
+                existing.adoptDefinition(of: schedule, at: now)
+                try await ScheduleColumns.update(existing, tables, session)
+                results.append(ScheduleUpsertResult(schedule: existing, outcome: .updated))
+            }
+            return results
+        }
+    }
+
+    /// The schedule with an id.
+    public func schedule(id: String) async throws -> Schedule? {
+        try await session { session in try await ScheduleColumns.fetch(id: id, tables, session) }
+    }
+
+    /// The schedule with a key.
+    public func schedule(key: String) async throws -> Schedule? {
+        try await session { session in try await ScheduleColumns.fetch(key: key, tables, session) }
+    }
+
+    /// Schedules matching the query, by id; see ``ScheduleStore/listSchedules(_:)``.
+    public func listSchedules(_ query: ScheduleQuery) async throws -> [Schedule] {
+        var b = Binder()
+        var conditions: [String] = []
+        if let after = query.after { conditions.append("id > \(b.add(after, "text"))") }
+        if let task = query.task { conditions.append("task = \(b.add(task, "text"))") }
+        if let externalID = query.externalID { conditions.append("external_id = \(b.add(externalID, "text"))") }
+        if let declared = query.declared { conditions.append("declared = \(b.add(declared, "bool"))") }
+        if let paused = query.paused { conditions.append("paused = \(b.add(paused, "bool"))") }
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT \(ScheduleColumns.selection) FROM \(tables.schedules) \(clause) ORDER BY id LIMIT \(b.add(max(1, min(query.limit, 1000)), "int8"))"
+        let statement = b.query(sql)
+        return try await session { session in try await session.map(statement, ScheduleColumns.record) }
+    }
+
+    /// Pauses or resumes a schedule in one transaction; see
+    /// ``ScheduleStore/setSchedulePaused(id:paused:nextFireAt:now:)``.
+    public func setSchedulePaused(id: String, paused: Bool, nextFireAt: Date?, now: Date) async throws -> Schedule? {
+        try await transaction { session in
+            guard let schedule = try await session.map(
+                "SELECT \(unescaped: ScheduleColumns.selection) FROM \(unescaped: tables.schedules) WHERE id = \(id) FOR UPDATE",
+                ScheduleColumns.record
+            ).first else { return nil }
+            guard schedule.paused != paused else { return schedule }
+            if paused {
+                try await session.execute(
+                    """
+                    UPDATE \(unescaped: tables.schedules) SET paused = true, buffered_occurrence_at = NULL, updated_at = \(ColumnCoding.time(now))
+                    WHERE id = \(id)
+                    """
+                )
+            } else {
+                try await session.execute(
+                    """
+                    UPDATE \(unescaped: tables.schedules)
+                    SET paused = false, next_fire_at = \(ColumnCoding.optionalTime(nextFireAt)), updated_at = \(ColumnCoding.time(now))
+                    WHERE id = \(id)
+                    """
+                )
+            }
+            return try await ScheduleColumns.fetch(id: id, tables, session)
+        }
+    }
+
+    /// Deletes a schedule in one statement (its runs are kept).
+    public func deleteSchedule(id: String) async throws -> Schedule? {
+        try await session { session in
+            try await session.map(
+                "DELETE FROM \(unescaped: tables.schedules) WHERE id = \(id) RETURNING \(unescaped: ScheduleColumns.selection)",
+                ScheduleColumns.record
+            ).first
+        }
+    }
+
+    /// Deletes declared schedules whose keys are not listed, in one statement; see
+    /// ``ScheduleStore/deleteDeclaredSchedules(except:)``.
+    public func deleteDeclaredSchedules(except keys: Set<String>) async throws -> [Schedule] {
+        try await session { session in
+            try await session.map(
+                """
+                DELETE FROM \(unescaped: tables.schedules) WHERE declared AND NOT (key = ANY(\(keys.sorted())))
+                RETURNING \(unescaped: ScheduleColumns.selection)
+                """,
+                ScheduleColumns.record
+            )
+        }.sorted { $0.id < $1.id }
+    }
+}

@@ -1,0 +1,251 @@
+/// The versioned schema of the PostgreSQL store.
+///
+/// Each version is a list of statements that ``PostgresRunStore/migrate()`` runs once per schema,
+/// in one transaction, recorded in `errand_migrations`. Never edit a released version: add the
+/// next one.
+///
+/// The indexes are shaped like the queries that use them; partial indexes only hold the rows in
+/// the statuses a query looks at, so a million finished or delayed runs cost a claim nothing.
+enum Schema {
+    /// The versions, oldest first: `versions[0]` is version 1.
+    static func versions(_ t: Tables) -> [[String]] {
+        [v1(t)]
+    }
+
+    /// The statuses a run is unfinished in, as an SQL list.
+    static let unfinishedList = "('delayed', 'queued', 'executing', 'retrying', 'waiting')"
+    /// The statuses a parked run waits in for its start time, as an SQL list.
+    static let parkedList = "('delayed', 'retrying', 'waiting')"
+    /// The final statuses, as an SQL list.
+    static let finalList = "('completed', 'failed', 'canceled', 'timedOut', 'crashed', 'expired')"
+
+    /// Version 1: every table.
+    ///
+    /// - `runs`: one row per run (see ``ColumnCoding`` for how values are stored). `sequence`
+    ///   orders listings and is their cursor.
+    /// - `attempts`: one row per attempt of a run.
+    /// - `queues`: settings; a claim locks the rows of limited queues (see ``ClaimStatements``).
+    /// - `schedules`, with at most one run per (schedule, occurrence) (`runs_occurrence`).
+    /// - `steps`, `wait_tokens`: durable steps by (run, key), in `position` order; tokens with
+    ///   unique idempotency keys.
+    /// - `events` (unique by id, `sequence` orders the listing), `subscriptions` by (task, pattern).
+    /// - `run_logs`: a run's log lines by index (1, 2, …).
+    static func v1(_ t: Tables) -> [String] {
+        [
+            """
+            CREATE TABLE \(t.runs) (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                task text NOT NULL,
+                queue text NOT NULL,
+                concurrency_key text,
+                status text NOT NULL,
+                priority bigint NOT NULL,
+                payload bytea NOT NULL,
+                tags text[] NOT NULL,
+                idempotency_key text,
+                idempotency_expires_at float8,
+                created_at float8 NOT NULL,
+                scheduled_at float8 NOT NULL,
+                submitted_at float8,
+                completed_at float8,
+                failed_at float8,
+                canceled_at float8,
+                updated_at float8 NOT NULL,
+                expires_at float8,
+                attempt_count bigint NOT NULL DEFAULT 0,
+                max_attempts bigint NOT NULL,
+                execution_nanoseconds bigint NOT NULL DEFAULT 0,
+                progress_message text,
+                progress_percent float8,
+                result bytea,
+                result_note text,
+                error_type text,
+                error_name text,
+                error_message text,
+                error_stack text,
+                worker_id text,
+                lease_expires_at float8,
+                cancel_requested_at float8,
+                replay_of text,
+                parent_id text,
+                schedule_id text,
+                occurrence_at float8,
+                depth bigint NOT NULL DEFAULT 0,
+                awaited boolean NOT NULL DEFAULT false,
+                suspensions bigint NOT NULL DEFAULT 0,
+                origin_kind text NOT NULL DEFAULT 'app',
+                origin_ref text,
+                event_id text,
+                required_labels text[],
+                cost bigint NOT NULL DEFAULT 1
+            )
+            """,
+            // Claim candidates in claim order per concurrency group (queue, key): the runs without a
+            // key in order with one range scan, a group's first runs with one seek, the keys of a
+            // queue by a skip scan.
+            """
+            CREATE INDEX runs_claim ON \(t.runs) (queue, concurrency_key, priority DESC, scheduled_at, sequence)
+                WHERE status = 'queued'
+            """,
+            // Promotion of due parked runs, and nextDueTime.
+            "CREATE INDEX runs_due ON \(t.runs) (scheduled_at) WHERE status IN \(parkedList)",
+            // Executing runs per concurrency group, for the queues' limits.
+            "CREATE INDEX runs_executing ON \(t.runs) (queue, concurrency_key) WHERE status = 'executing'",
+            // Lapsed leases.
+            "CREATE INDEX runs_lease ON \(t.runs) (lease_expires_at) WHERE status = 'executing'",
+            // Idempotency keys, unique per task.
+            """
+            CREATE UNIQUE INDEX runs_idempotency ON \(t.runs) (task, idempotency_key)
+                WHERE idempotency_key IS NOT NULL
+            """,
+            // Exactly once: one run per (schedule, occurrence), however many schedulers fire.
+            """
+            CREATE UNIQUE INDEX runs_occurrence ON \(t.runs) (schedule_id, occurrence_at)
+                WHERE schedule_id IS NOT NULL AND occurrence_at IS NOT NULL
+            """,
+            // Listing one task's runs newest first.
+            "CREATE INDEX runs_task ON \(t.runs) (task, sequence)",
+            // Runs whose time to live may pass.
+            "CREATE INDEX runs_expiry ON \(t.runs) (expires_at) WHERE expires_at IS NOT NULL AND status IN ('queued', 'delayed')",
+            // Pruning finished runs by finish time.
+            """
+            CREATE INDEX runs_finished ON \(t.runs) (status, (coalesce(completed_at, failed_at, canceled_at)))
+                WHERE status IN \(finalList)
+            """,
+            // A run's children; listing by origin and by event.
+            "CREATE INDEX runs_parent ON \(t.runs) (parent_id, sequence) WHERE parent_id IS NOT NULL",
+            "CREATE INDEX runs_origin ON \(t.runs) (origin_kind, origin_ref, sequence)",
+            "CREATE INDEX runs_event ON \(t.runs) (event_id, sequence) WHERE event_id IS NOT NULL",
+            """
+            CREATE TABLE \(t.attempts) (
+                run_id text NOT NULL,
+                number bigint NOT NULL,
+                worker_id text NOT NULL,
+                started_at float8 NOT NULL,
+                ended_at float8,
+                outcome text,
+                error_type text,
+                error_name text,
+                error_message text,
+                error_stack text,
+                PRIMARY KEY (run_id, number)
+            )
+            """,
+            """
+            CREATE TABLE \(t.queues) (
+                name text PRIMARY KEY,
+                concurrency bigint,
+                paused boolean NOT NULL DEFAULT false
+            )
+            """,
+            """
+            CREATE TABLE \(t.schedules) (
+                id text COLLATE "C" PRIMARY KEY,
+                key text NOT NULL UNIQUE,
+                external_id text,
+                task text NOT NULL,
+                expression text NOT NULL,
+                kind text NOT NULL,
+                time_zone text NOT NULL,
+                anchor_at float8,
+                payload bytea NOT NULL,
+                catch_up text NOT NULL,
+                overlap text NOT NULL,
+                paused boolean NOT NULL DEFAULT false,
+                next_fire_at float8,
+                last_occurrence_at float8,
+                last_run_id text,
+                buffered_occurrence_at float8,
+                declared boolean NOT NULL,
+                created_at float8 NOT NULL,
+                updated_at float8 NOT NULL
+            )
+            """,
+            "CREATE INDEX schedules_due ON \(t.schedules) (next_fire_at) WHERE NOT paused AND next_fire_at IS NOT NULL",
+            """
+            CREATE INDEX schedules_buffered ON \(t.schedules) (buffered_occurrence_at)
+                WHERE NOT paused AND buffered_occurrence_at IS NOT NULL
+            """,
+            "CREATE INDEX schedules_external ON \(t.schedules) (external_id) WHERE external_id IS NOT NULL",
+            "CREATE INDEX schedules_task ON \(t.schedules) (task)",
+            """
+            CREATE TABLE \(t.steps) (
+                run_id text NOT NULL,
+                key text NOT NULL,
+                position bigint NOT NULL,
+                kind text NOT NULL,
+                status text NOT NULL,
+                attempts bigint NOT NULL,
+                started_at float8 NOT NULL,
+                ended_at float8,
+                output bytea,
+                error_type text,
+                error_name text,
+                error_message text,
+                error_stack text,
+                wake_at float8,
+                child_ids text[] NOT NULL DEFAULT '{}',
+                token_id text,
+                attempt bigint NOT NULL,
+                PRIMARY KEY (run_id, key)
+            )
+            """,
+            "CREATE INDEX steps_position ON \(t.steps) (run_id, position)",
+            """
+            CREATE TABLE \(t.waitTokens) (
+                id text PRIMARY KEY,
+                run_id text,
+                idempotency_key text,
+                status text NOT NULL,
+                value bytea,
+                created_at float8 NOT NULL,
+                expires_at float8,
+                resolved_at float8
+            )
+            """,
+            "CREATE UNIQUE INDEX wait_tokens_idempotency ON \(t.waitTokens) (idempotency_key) WHERE idempotency_key IS NOT NULL",
+            "CREATE INDEX wait_tokens_run ON \(t.waitTokens) (run_id) WHERE run_id IS NOT NULL",
+            """
+            CREATE TABLE \(t.events) (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                name text NOT NULL,
+                payload bytea NOT NULL,
+                published_at float8 NOT NULL,
+                origin_kind text NOT NULL,
+                origin_ref text,
+                run_ids text[] NOT NULL DEFAULT '{}'
+            )
+            """,
+            "CREATE INDEX events_name ON \(t.events) (name, sequence)",
+            """
+            CREATE TABLE \(t.subscriptions) (
+                task text NOT NULL,
+                pattern text NOT NULL,
+                filter text NOT NULL,
+                delay_ms bigint,
+                queue text NOT NULL,
+                priority bigint NOT NULL,
+                max_attempts bigint NOT NULL,
+                tags text[] NOT NULL,
+                required_labels text[] NOT NULL,
+                cost bigint NOT NULL,
+                PRIMARY KEY (task, pattern)
+            )
+            """,
+            """
+            CREATE TABLE \(t.runLogs) (
+                run_id text NOT NULL,
+                idx bigint NOT NULL,
+                attempt bigint NOT NULL,
+                level text NOT NULL,
+                message text NOT NULL,
+                metadata jsonb NOT NULL,
+                at float8 NOT NULL,
+                PRIMARY KEY (run_id, idx)
+            )
+            """,
+        ]
+    }
+}
