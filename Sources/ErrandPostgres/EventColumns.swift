@@ -64,9 +64,8 @@ enum EventColumns {
         if let before { conditions.append("sequence < \(b.add(before, "int8"))") }
         if let name = query.name { conditions.append("name = \(b.add(name, "text"))") }
         let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        var page = try await session.map(
-            b.query("SELECT \(selection) FROM \(t.events) \(clause) ORDER BY sequence DESC LIMIT \(b.add(limit + 1, "int8"))"), record
-        )
+        let sql = "SELECT \(selection) FROM \(t.events) \(clause) ORDER BY sequence DESC LIMIT \(b.add(limit + 1, "int8"))"
+        var page = try await session.map(b.query(sql), record)
         guard page.count > limit else { return EventPage(events: page.map(\.event), nextCursor: nil) }
         page.removeLast(page.count - limit)
         return EventPage(events: page.map(\.event), nextCursor: page.last.map { RunQuery.cursor(afterSequence: $0.sequence) })
