@@ -64,46 +64,48 @@ enum ClaimStatements {
 
     /// Claims runs inside the current transaction.
     static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord] {
-        let now = ColumnCoding.time(request.now)
-        try await session.execute(
-            """
-            UPDATE \(unescaped: t.runs) SET status = 'queued', updated_at = \(now)
-            WHERE sequence IN (
-                SELECT sequence FROM \(unescaped: t.runs)
-                WHERE status IN \(unescaped: Schema.parkedList) AND scheduled_at <= \(now)
-                FOR UPDATE SKIP LOCKED
-            )
-            """
-        )
-        if let slots = request.slots, slots <= 0 { return [] }
         let scope = try await scope(request, t, session)
+        if let slots = request.slots, slots <= 0 { return [] }
         if scope.unlimited.isEmpty && scope.room.isEmpty { return [] }
         let chosen = try await choose(request, scope, t, session)
         if chosen.isEmpty { return [] }
         return try await start(chosen, request, t, session)
     }
 
-    /// Reads the settings, locks the limited queues and counts their executing runs.
+    /// Promotes due runs, reads the settings (and, without a queue list, finds the queues
+    /// holding queued runs) in one statement, then locks the limited queues and counts their
+    /// executing runs.
     private static func scope(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> Scope {
-        let settings = try await session.map("SELECT name, concurrency, paused FROM \(unescaped: t.queues)") { row in
-            (name: try row.string(0), concurrency: try row.optionalInt(1), paused: try row.bool(2))
-        }
-        let queues: [String]
-        if let requested = request.queues {
-            queues = requested.sorted()
-        } else {
-            queues = try await session.map(
-                """
-                WITH RECURSIVE found(queue) AS (
-                    SELECT min(queue) FROM \(unescaped: t.runs) WHERE status = 'queued'
-                    UNION ALL
-                    SELECT (SELECT min(queue) FROM \(unescaped: t.runs) WHERE status = 'queued' AND queue > found.queue)
-                    FROM found WHERE found.queue IS NOT NULL
+        let now = ColumnCoding.time(request.now)
+        // The skip scan runs on the snapshot from before the promotion; the promoted runs' queues
+        // come from the promotion itself.
+        let rows = try await session.map(
+            """
+            WITH RECURSIVE promoted AS (
+                UPDATE \(unescaped: t.runs) SET status = 'queued', updated_at = \(now)
+                WHERE sequence IN (
+                    SELECT sequence FROM \(unescaped: t.runs)
+                    WHERE status IN \(unescaped: Schema.parkedList) AND scheduled_at <= \(now)
+                    FOR UPDATE SKIP LOCKED
                 )
-                SELECT queue FROM found WHERE queue IS NOT NULL
-                """
-            ) { try $0.string(0) }
+                RETURNING queue
+            ), found(queue) AS (
+                SELECT min(queue) FROM \(unescaped: t.runs) WHERE status = 'queued' AND \(request.queues == nil)
+                UNION ALL
+                SELECT (SELECT min(queue) FROM \(unescaped: t.runs) WHERE status = 'queued' AND queue > found.queue)
+                FROM found WHERE found.queue IS NOT NULL
+            )
+            SELECT true, name, concurrency, paused FROM \(unescaped: t.queues)
+            UNION ALL
+            SELECT false, queue, NULL::int8, NULL::bool FROM (SELECT DISTINCT queue FROM promoted) AS p
+            UNION ALL
+            SELECT false, queue, NULL::int8, NULL::bool FROM found WHERE queue IS NOT NULL
+            """
+        ) { row in
+            (setting: try row.bool(0), name: try row.string(1), concurrency: try row.optionalInt(2), paused: try row.optionalBool(3))
         }
+        let settings = rows.filter(\.setting).map { (name: $0.name, concurrency: $0.concurrency, paused: $0.paused ?? false) }
+        let queues = request.queues.map { $0.sorted() } ?? Array(Set(rows.filter { !$0.setting }.map(\.name))).sorted()
         let byName = Dictionary(settings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var scope = Scope()
         var limits: [String: Int] = [:]

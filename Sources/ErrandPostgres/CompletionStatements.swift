@@ -19,14 +19,8 @@ enum CompletionStatements {
     /// Applies the completions in order and writes them; returns, for each, the updated run with
     /// its attempts, or `nil` when it did not apply; and whether a parked run became due.
     static func complete(_ completions: [AttemptCompletion], _ t: Tables, _ session: Session) async throws -> (runs: [RunRecord?], woke: Bool) {
-        let ids = Array(Set(completions.map(\.runID.rawValue))).sorted()
-        let stored = try await session.map(
-            "SELECT \(unescaped: RunColumns.selection) FROM \(unescaped: t.runs) WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE",
-            RunColumns.record
-        )
+        let (stored, attempts) = try await lockRuns(Array(Set(completions.map(\.runID.rawValue))).sorted(), t, session)
         var byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
-        let executing = stored.filter { $0.status == .executing }.map(\.id)
-        let attempts = try await AttemptColumns.attempts(of: executing, t, session)
         var results: [RunRecord?] = []
         var changed: [RunID] = []  // in the order first changed
         var changedSet: Set<RunID> = []
@@ -58,10 +52,11 @@ enum CompletionStatements {
             if endedSet.insert("\(completion.attempt) \(run.id)").inserted { ended.append((run.id, completion.attempt)) }
             results.append(run)
         }
-        try await writeRuns(changed.compactMap { byID[$0] }, t, session)
-        try await writeAttempts(ended.compactMap { id, number in
-            byID[id]?.attempts.last { $0.number == number }.map { (id, $0) }
-        }, t, session)
+        try await write(
+            runs: changed.compactMap { byID[$0] },
+            attempts: ended.compactMap { id, number in byID[id]?.attempts.last { $0.number == number }.map { (id, $0) } },
+            t, session
+        )
         if !endedChildren.isEmpty {
             // A child's end only wakes a parent that is waiting then: not one whose own attempt
             // completes later in this batch (it was still executing when the child ended).
@@ -78,66 +73,91 @@ enum CompletionStatements {
         return (results, woke)
     }
 
-    /// Writes the columns `apply` changes of each run.
-    private static func writeRuns(_ runs: [RunRecord], _ t: Tables, _ session: Session) async throws {
-        var start = 0
-        while start < runs.count {
-            let chunk = runs[start ..< min(start + rowsPerStatement, runs.count)]
-            var b = Binder()
-            let rows = try chunk.map { run in
-                let values = [
-                    b.add(run.sequence, "int8"), b.add(run.status.rawValue, "text"),
-                    b.add(ColumnCoding.time(run.updatedAt), "float8"), b.add(run.workerID, "text"),
-                    b.add(ColumnCoding.optionalTime(run.leaseExpiresAt), "float8"),
-                    b.add(ColumnCoding.nanoseconds(run.executionTime), "int8"), b.add(run.error?.type, "text"),
-                    b.add(run.error?.name, "text"), b.add(run.error?.message, "text"), b.add(run.error?.stack, "text"),
-                    b.add(ColumnCoding.optionalTime(run.completedAt), "float8"), b.add(ColumnCoding.optionalTime(run.failedAt), "float8"),
-                    b.add(ColumnCoding.optionalTime(run.canceledAt), "float8"), b.add(ColumnCoding.time(run.scheduledAt), "float8"),
-                    try b.add(run.result, "bytea"), b.add(run.resultNote, "text"), b.add(run.suspensions, "int8"),
-                ]
-                return "(" + values.joined(separator: ", ") + ")"
-            }
-            try await session.execute(b.query("""
-                UPDATE \(t.runs) SET status = v.status, updated_at = v.updated_at, worker_id = v.worker_id,
-                    lease_expires_at = v.lease_expires_at, execution_nanoseconds = v.execution_nanoseconds,
-                    error_type = v.error_type, error_name = v.error_name, error_message = v.error_message,
-                    error_stack = v.error_stack, completed_at = v.completed_at, failed_at = v.failed_at,
-                    canceled_at = v.canceled_at, scheduled_at = v.scheduled_at, result = v.result,
-                    result_note = v.result_note, suspensions = v.suspensions
-                FROM (VALUES \(rows.joined(separator: ", "))) AS v(
-                    sequence, status, updated_at, worker_id, lease_expires_at, execution_nanoseconds, error_type,
-                    error_name, error_message, error_stack, completed_at, failed_at, canceled_at, scheduled_at, result,
-                    result_note, suspensions
-                )
-                WHERE \(t.runs).sequence = v.sequence
-                """))
-            start += chunk.count
+    /// Reads and locks the runs (`FOR UPDATE`, in id order), with the attempts of the executing
+    /// ones, in one statement.
+    private static func lockRuns(_ ids: [String], _ t: Tables, _ session: Session) async throws -> ([RunRecord], [RunID: [AttemptRecord]]) {
+        let columns = RunColumns.names.count
+        let rows = try await session.map(
+            """
+            WITH locked AS (
+                SELECT \(unescaped: RunColumns.selection) FROM \(unescaped: t.runs) WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
+            )
+            SELECT locked.*, \(unescaped: AttemptColumns.selection(qualifiedBy: "a")) FROM locked
+            LEFT JOIN \(unescaped: t.attempts) AS a ON a.run_id = locked.id AND locked.status = 'executing'
+            ORDER BY locked.id, a.number
+            """
+        ) { row in (try RunColumns.record(row), row.isNull(columns) ? nil : try AttemptColumns.record(row, offset: columns).1) }
+        var runs: [RunRecord] = []
+        var attempts: [RunID: [AttemptRecord]] = [:]
+        for (run, attempt) in rows {
+            if runs.last?.id != run.id { runs.append(run) }
+            if let attempt { attempts[run.id, default: []].append(attempt) }
         }
+        return (runs, attempts)
     }
 
-    /// Writes how each ended attempt ended.
-    private static func writeAttempts(_ attempts: [(RunID, AttemptRecord)], _ t: Tables, _ session: Session) async throws {
+    /// Writes the columns `apply` changes of each run, and how each ended attempt ended: one
+    /// statement (two data-modifying `WITH`s) per ``rowsPerStatement`` runs and attempts.
+    private static func write(runs: [RunRecord], attempts: [(RunID, AttemptRecord)], _ t: Tables, _ session: Session) async throws {
         var start = 0
-        while start < attempts.count {
-            let chunk = attempts[start ..< min(start + rowsPerStatement, attempts.count)]
+        while start < max(runs.count, attempts.count) {
             var b = Binder()
-            let rows = chunk.map { id, attempt in
-                let values = [
-                    b.add(id.rawValue, "text"), b.add(attempt.number, "int8"), b.add(ColumnCoding.optionalTime(attempt.endedAt), "float8"),
-                    b.add(attempt.outcome?.rawValue, "text"), b.add(attempt.error?.type, "text"), b.add(attempt.error?.name, "text"),
-                    b.add(attempt.error?.message, "text"), b.add(attempt.error?.stack, "text"),
-                ]
-                return "(" + values.joined(separator: ", ") + ")"
+            var parts: [String] = []
+            let runChunk = runs[min(start, runs.count) ..< min(start + rowsPerStatement, runs.count)]
+            if !runChunk.isEmpty {
+                let rows = try runChunk.map { run in
+                    let values = [
+                        b.add(run.sequence, "int8"), b.add(run.status.rawValue, "text"),
+                        b.add(ColumnCoding.time(run.updatedAt), "float8"), b.add(run.workerID, "text"),
+                        b.add(ColumnCoding.optionalTime(run.leaseExpiresAt), "float8"),
+                        b.add(ColumnCoding.nanoseconds(run.executionTime), "int8"), b.add(run.error?.type, "text"),
+                        b.add(run.error?.name, "text"), b.add(run.error?.message, "text"), b.add(run.error?.stack, "text"),
+                        b.add(ColumnCoding.optionalTime(run.completedAt), "float8"), b.add(ColumnCoding.optionalTime(run.failedAt), "float8"),
+                        b.add(ColumnCoding.optionalTime(run.canceledAt), "float8"), b.add(ColumnCoding.time(run.scheduledAt), "float8"),
+                        try b.add(run.result, "bytea"), b.add(run.resultNote, "text"), b.add(run.suspensions, "int8"),
+                    ]
+                    return "(" + values.joined(separator: ", ") + ")"
+                }
+                parts.append("""
+                    ended_runs AS (
+                        UPDATE \(t.runs) SET status = v.status, updated_at = v.updated_at, worker_id = v.worker_id,
+                            lease_expires_at = v.lease_expires_at, execution_nanoseconds = v.execution_nanoseconds,
+                            error_type = v.error_type, error_name = v.error_name, error_message = v.error_message,
+                            error_stack = v.error_stack, completed_at = v.completed_at, failed_at = v.failed_at,
+                            canceled_at = v.canceled_at, scheduled_at = v.scheduled_at, result = v.result,
+                            result_note = v.result_note, suspensions = v.suspensions
+                        FROM (VALUES \(rows.joined(separator: ", "))) AS v(
+                            sequence, status, updated_at, worker_id, lease_expires_at, execution_nanoseconds, error_type,
+                            error_name, error_message, error_stack, completed_at, failed_at, canceled_at, scheduled_at, result,
+                            result_note, suspensions
+                        )
+                        WHERE \(t.runs).sequence = v.sequence
+                    )
+                    """)
             }
-            try await session.execute(b.query("""
-                UPDATE \(t.attempts) SET ended_at = v.ended_at, outcome = v.outcome, error_type = v.error_type,
-                    error_name = v.error_name, error_message = v.error_message, error_stack = v.error_stack
-                FROM (VALUES \(rows.joined(separator: ", "))) AS v(
-                    run_id, number, ended_at, outcome, error_type, error_name, error_message, error_stack
-                )
-                WHERE \(t.attempts).run_id = v.run_id AND \(t.attempts).number = v.number
-                """))
-            start += chunk.count
+            let attemptChunk = attempts[min(start, attempts.count) ..< min(start + rowsPerStatement, attempts.count)]
+            if !attemptChunk.isEmpty {
+                let rows = attemptChunk.map { id, attempt in
+                    let values = [
+                        b.add(id.rawValue, "text"), b.add(attempt.number, "int8"), b.add(ColumnCoding.optionalTime(attempt.endedAt), "float8"),
+                        b.add(attempt.outcome?.rawValue, "text"), b.add(attempt.error?.type, "text"), b.add(attempt.error?.name, "text"),
+                        b.add(attempt.error?.message, "text"), b.add(attempt.error?.stack, "text"),
+                    ]
+                    return "(" + values.joined(separator: ", ") + ")"
+                }
+                parts.append("""
+                    ended_attempts AS (
+                        UPDATE \(t.attempts) SET ended_at = v.ended_at, outcome = v.outcome, error_type = v.error_type,
+                            error_name = v.error_name, error_message = v.error_message, error_stack = v.error_stack
+                        FROM (VALUES \(rows.joined(separator: ", "))) AS v(
+                            run_id, number, ended_at, outcome, error_type, error_name, error_message, error_stack
+                        )
+                        WHERE \(t.attempts).run_id = v.run_id AND \(t.attempts).number = v.number
+                    )
+                    """)
+            }
+            try await session.execute(b.query("WITH \(parts.joined(separator: ", ")) SELECT 1"))
+            start += rowsPerStatement
         }
     }
 }

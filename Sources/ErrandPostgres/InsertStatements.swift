@@ -49,6 +49,29 @@ enum InsertStatements {
         return (results, due)
     }
 
+    /// Whether ``insertNotifying(_:now:_:_:)`` can insert `runs`: up to ``rowsPerStatement``
+    /// runs, none with an idempotency key or a schedule occurrence.
+    static func fitsOneStatement(_ runs: [NewRun]) -> Bool {
+        runs.count <= rowsPerStatement && runs.allSatisfy { $0.idempotencyKey == nil && ($0.scheduleID == nil || $0.occurrenceAt == nil) }
+    }
+
+    /// Inserts runs without keys with one statement, which is a transaction of its own: the
+    /// multi-row `INSERT` and, when a run is due at once, the coalesced notification of
+    /// ``ChangeNotifier`` (a data-modifying `WITH`). One round trip, no `BEGIN`/`COMMIT`.
+    static func insertNotifying(_ runs: [NewRun], now: Date, _ t: Tables, _ session: Session) async throws -> [InsertResult] {
+        var binder = Binder()
+        let values = try runs.map { try row($0, now: now, &binder) }.joined(separator: ", ")
+        let channel = binder.add(t.channel, "text")
+        let key = binder.add(Int64(ChangeNotifier.notifyLockKey), "int4")
+        let sql = """
+            WITH inserted AS (INSERT INTO \(t.runs) (\(columns)) VALUES \(values) RETURNING status)
+            SELECT pg_notify(\(channel), '') FROM (SELECT 1 FROM inserted WHERE status = 'queued' LIMIT 1) AS due
+            WHERE pg_try_advisory_xact_lock(\(key), hashtext(\(channel)))
+            """
+        try await session.execute(binder.query(sql))
+        return runs.map { InsertResult(id: $0.id, created: true) }
+    }
+
     /// Inserts runs without keys, ``rowsPerStatement`` per statement, in order.
     private static func insertPlain(_ runs: [NewRun], now: Date, _ tables: Tables, _ session: Session) async throws {
         var start = 0

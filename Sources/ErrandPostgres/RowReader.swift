@@ -18,6 +18,7 @@ struct RowReader {
     func int64(_ index: Int) throws -> Int64 { try row[index].decode(Int64.self) }
     func optionalInt64(_ index: Int) throws -> Int64? { try row[index].decode(Int64?.self) }
     func bool(_ index: Int) throws -> Bool { try row[index].decode(Bool.self) }
+    func optionalBool(_ index: Int) throws -> Bool? { try row[index].decode(Bool?.self) }
     func optionalDouble(_ index: Int) throws -> Double? { try row[index].decode(Double?.self) }
     func data(_ index: Int) throws -> Data { try row[index].decode(Data?.self) ?? Data() }
     func optionalData(_ index: Int) throws -> Data? { try row[index].decode(Data?.self) }
