@@ -29,20 +29,11 @@ enum ClaimStatements {
         var key: String?
     }
 
-    /// A claimable run, with what orders it, its cost and its group.
+    /// A claimable run, with its place in claim order, its cost and its group.
     struct Candidate {
-        var sequence: Int64
-        var priority: Int
-        var scheduledAt: Double
+        var order: ClaimWalk<Group>.Order
         var cost: Int
         var group: Group
-
-        /// Priority (higher first), then due time, then sequence.
-        static func inClaimOrder(_ a: Candidate, _ b: Candidate) -> Bool {
-            if a.priority != b.priority { return a.priority > b.priority }
-            if a.scheduledAt != b.scheduledAt { return a.scheduledAt < b.scheduledAt }
-            return a.sequence < b.sequence
-        }
     }
 
     /// What a claim reads once: the queues in play and the limited groups' free room.
@@ -174,26 +165,13 @@ enum ClaimStatements {
     /// Walks candidates in claim order as the claim rules do: one whose cost exceeds the slots
     /// left, or whose group is full, is skipped; the walk ends at the limit or with no slot left.
     static func fit(_ candidates: [Candidate], _ request: ClaimRequest, _ scope: Scope) -> Fit {
+        var walk = ClaimWalk<Group>(request)
         var fit = Fit()
-        var free = request.slots ?? Int.max
-        var started: [Group: Int] = [:]
-        for candidate in candidates {
-            if fit.taken.count >= request.limit || free <= 0 {
-                fit.full = true
-                break
-            }
-            if candidate.cost > free {
-                fit.skippedForCost = true
-                continue
-            }
-            if let room = scope.room[candidate.group] {
-                if started[candidate.group, default: 0] >= room { continue }
-                started[candidate.group, default: 0] += 1
-            }
-            if request.slots != nil { free -= candidate.cost }
-            fit.taken.append(candidate)
+        for candidate in candidates where !walk.isFull {
+            if walk.offer(cost: candidate.cost, group: candidate.group, room: scope.room[candidate.group]) { fit.taken.append(candidate) }
         }
-        if fit.taken.count >= request.limit || free <= 0 { fit.full = true }
+        fit.skippedForCost = walk.skippedForCost
+        fit.full = walk.isFull
         return fit
     }
 
@@ -248,7 +226,7 @@ enum ClaimStatements {
             """
         var found = try await session.map(b.query(sql)) { row in
             Candidate(
-                sequence: try row.int64(0), priority: try row.int(1), scheduledAt: try row.optionalDouble(2) ?? 0,
+                order: .init(priority: try row.int(1), scheduledAt: try row.optionalDouble(2) ?? 0, sequence: try row.int64(0)),
                 cost: try row.int(3), group: Group(queue: try row.string(4), key: try row.optionalString(5))
             )
         }
@@ -260,7 +238,7 @@ enum ClaimStatements {
     /// claimed records in claim order.
     private static func start(_ chosen: [Candidate], _ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord] {
         let now = ColumnCoding.time(request.now)
-        let sequences = chosen.map(\.sequence)
+        let sequences = chosen.map(\.order.sequence)
         let runs = try await session.map(
             """
             WITH claimed AS (

@@ -58,16 +58,13 @@ enum EventColumns {
     /// A page of events, newest first; see ``RunStore/listEvents(_:)``.
     static func list(_ query: EventQuery, _ t: Tables, _ session: Session) async throws -> EventPage {
         let before = try query.cursor.map(RunQuery.sequence(fromCursor:))
-        let limit = max(1, min(query.limit, 1000))
-        var b = Binder()
-        var conditions: [String] = []
-        if let before { conditions.append("sequence < \(b.add(before, "int8"))") }
-        if let name = query.name { conditions.append("name = \(b.add(name, "text"))") }
-        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(selection) FROM \(t.events) \(clause) ORDER BY sequence DESC LIMIT \(b.add(limit + 1, "int8"))"
-        var page = try await session.map(b.query(sql), record)
-        guard page.count > limit else { return EventPage(events: page.map(\.event), nextCursor: nil) }
-        page.removeLast(page.count - limit)
-        return EventPage(events: page.map(\.event), nextCursor: page.last.map { RunQuery.cursor(afterSequence: $0.sequence) })
+        let limit = Paging.limit(query.limit)
+        var filter = Conditions()
+        filter.add(before, "int8") { "sequence < \($0)" }
+        filter.add(query.name, "text") { "name = \($0)" }
+        let clause = filter.clause
+        let sql = "SELECT \(selection) FROM \(t.events) \(clause) ORDER BY sequence DESC LIMIT \(filter.binder.add(limit + 1, "int8"))"
+        let page = Paging.page(try await session.map(filter.binder.query(sql), record), limit: limit, sequence: \.sequence)
+        return EventPage(events: page.rows.map(\.event), nextCursor: page.nextCursor)
     }
 }

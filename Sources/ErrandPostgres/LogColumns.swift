@@ -25,19 +25,8 @@ enum LogColumns {
         let last = try await session.map(
             "SELECT run_id, max(idx) FROM \(unescaped: t.runLogs) WHERE run_id = ANY(\(runIDs)) GROUP BY run_id"
         ) { row in (RunID(try row.string(0)), try row.int(1)) }
-        var counts = Dictionary(last, uniquingKeysWith: max)
-        var stored: [RunLogLine] = []
-        for line in lines {
-            let count = counts[line.runID, default: 0]
-            guard count < RunLogLine.maximumPerRun else { continue }
-            var numbered = line
-            numbered.index = count + 1
-            if numbered.index == RunLogLine.maximumPerRun {
-                numbered = .truncationMarker(runID: line.runID, attempt: line.attempt, at: line.at)
-            }
-            stored.append(numbered)
-            counts[line.runID] = numbered.index
-        }
+        let counts = Dictionary(last, uniquingKeysWith: max)
+        let stored = RunLogLine.numbered(lines) { counts[$0] ?? 0 }
         var start = 0
         while start < stored.count {
             let chunk = stored[start ..< min(start + rowsPerStatement, stored.count)]

@@ -15,16 +15,7 @@ extension PostgresRunStore {
                 """
             ) { row in (RunID(try row.string(0)), try row.bool(1)) }
         }
-        let cancel = Dictionary(held, uniquingKeysWith: { first, _ in first })
-        var result = HeartbeatResult()
-        for id in runs {
-            guard let cancelRequested = cancel[id] else {
-                result.lost.append(id)
-                continue
-            }
-            if cancelRequested { result.cancelRequested.append(id) }
-        }
-        return result
+        return HeartbeatResult(runs: runs, held: Dictionary(held, uniquingKeysWith: { first, _ in first }))
     }
 
     /// Writes attempt outcomes in one transaction (see ``CompletionStatements``); see

@@ -16,28 +16,24 @@ extension PostgresRunStore {
     /// ``RunStore/listRuns(_:)``.
     public func listRuns(_ query: RunQuery) async throws -> RunPage {
         let before = try query.cursor.map(RunQuery.sequence(fromCursor:))
-        let limit = max(1, min(query.limit, 1000))
-        var b = Binder()
-        var conditions: [String] = []
-        if let before { conditions.append("sequence < \(b.add(before, "int8"))") }
-        if let task = query.task { conditions.append("task = \(b.add(task, "text"))") }
-        if let statuses = query.statuses { conditions.append("status = ANY(\(b.add(statuses.map(\.rawValue).sorted(), "text[]")))") }
-        if let tag = query.tag { conditions.append("\(b.add(tag, "text")) = ANY(tags)") }
-        if let from = query.createdFrom { conditions.append("created_at >= \(b.add(ColumnCoding.time(from), "float8"))") }
-        if let to = query.createdTo { conditions.append("created_at < \(b.add(ColumnCoding.time(to), "float8"))") }
-        if let parentID = query.parentID { conditions.append("parent_id = \(b.add(parentID.rawValue, "text"))") }
-        if let origin = query.origin {
-            conditions.append("origin_kind = \(b.add(origin.kind.rawValue, "text"))")
-            if let reference = origin.reference { conditions.append("origin_ref = \(b.add(reference, "text"))") }
-        }
-        if let eventID = query.eventID { conditions.append("event_id = \(b.add(eventID, "text"))") }
-        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(RunColumns.selection) FROM \(tables.runs) \(clause) ORDER BY sequence DESC LIMIT \(b.add(limit + 1, "int8"))"
-        let query = b.query(sql)
+        let limit = Paging.limit(query.limit)
+        var filter = Conditions()
+        filter.add(before, "int8") { "sequence < \($0)" }
+        filter.add(query.task, "text") { "task = \($0)" }
+        filter.add(query.statuses.map { $0.map(\.rawValue).sorted() }, "text[]") { "status = ANY(\($0))" }
+        filter.add(query.tag, "text") { "\($0) = ANY(tags)" }
+        filter.add(query.createdFrom.map(ColumnCoding.time), "float8") { "created_at >= \($0)" }
+        filter.add(query.createdTo.map(ColumnCoding.time), "float8") { "created_at < \($0)" }
+        filter.add(query.parentID?.rawValue, "text") { "parent_id = \($0)" }
+        filter.add(query.origin?.kind.rawValue, "text") { "origin_kind = \($0)" }
+        filter.add(query.origin?.reference, "text") { "origin_ref = \($0)" }
+        filter.add(query.eventID, "text") { "event_id = \($0)" }
+        let clause = filter.clause
+        let sql = "SELECT \(RunColumns.selection) FROM \(tables.runs) \(clause) ORDER BY sequence DESC LIMIT \(filter.binder.add(limit + 1, "int8"))"
+        let query = filter.binder.query(sql)
         let runs = try await session { session in try await RunColumns.records(query, attempts: false, tables, session) }
-        guard runs.count > limit else { return RunPage(runs: runs, nextCursor: nil) }
-        let page = Array(runs.prefix(limit))
-        return RunPage(runs: page, nextCursor: page.last.map { RunQuery.cursor(afterSequence: $0.sequence) })
+        let page = Paging.page(runs, limit: limit, sequence: \.sequence)
+        return RunPage(runs: page.rows, nextCursor: page.nextCursor)
     }
 
     /// Executing runs whose lease expired before `now`, oldest lease first, with their attempts.

@@ -42,16 +42,15 @@ extension PostgresRunStore: ScheduleStore {
 
     /// Schedules matching the query, by id; see ``ScheduleStore/listSchedules(_:)``.
     public func listSchedules(_ query: ScheduleQuery) async throws -> [Schedule] {
-        var b = Binder()
-        var conditions: [String] = []
-        if let after = query.after { conditions.append("id > \(b.add(after, "text"))") }
-        if let task = query.task { conditions.append("task = \(b.add(task, "text"))") }
-        if let externalID = query.externalID { conditions.append("external_id = \(b.add(externalID, "text"))") }
-        if let declared = query.declared { conditions.append("declared = \(b.add(declared, "bool"))") }
-        if let paused = query.paused { conditions.append("paused = \(b.add(paused, "bool"))") }
-        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(ScheduleColumns.selection) FROM \(tables.schedules) \(clause) ORDER BY id LIMIT \(b.add(max(1, min(query.limit, 1000)), "int8"))"
-        let statement = b.query(sql)
+        var filter = Conditions()
+        filter.add(query.after, "text") { "id > \($0)" }
+        filter.add(query.task, "text") { "task = \($0)" }
+        filter.add(query.externalID, "text") { "external_id = \($0)" }
+        filter.add(query.declared, "bool") { "declared = \($0)" }
+        filter.add(query.paused, "bool") { "paused = \($0)" }
+        let clause = filter.clause
+        let sql = "SELECT \(ScheduleColumns.selection) FROM \(tables.schedules) \(clause) ORDER BY id LIMIT \(filter.binder.add(Paging.limit(query.limit), "int8"))"
+        let statement = filter.binder.query(sql)
         return try await session { session in try await session.map(statement, ScheduleColumns.record) }
     }
 

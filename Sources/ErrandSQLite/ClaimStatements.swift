@@ -44,9 +44,10 @@ enum ClaimStatements {
 
         /// Priority (higher first), then due time, then sequence.
         static func inClaimOrder(_ a: Candidate, _ b: Candidate) -> Bool {
-            if a.priority != b.priority { return a.priority > b.priority }
-            if a.scheduledAt != b.scheduledAt { return a.scheduledAt < b.scheduledAt }
-            return a.sequence < b.sequence
+            ClaimWalk<Int>.precedes(
+                .init(priority: a.priority, scheduledAt: a.scheduledAt, sequence: a.sequence),
+                .init(priority: b.priority, scheduledAt: b.scheduledAt, sequence: b.sequence)
+            )
         }
     }
 
@@ -218,24 +219,13 @@ enum ClaimStatements {
     /// whose cost exceeds the slots left is skipped; the walk ends at the request's limit or when
     /// no slot is left.
     private static func fit(_ candidates: [Candidate], _ request: ClaimRequest) -> Fit {
+        var walk = ClaimWalk<Int>(request)
         var fit = Fit()
-        var free = request.slots ?? Int.max
-        var started: [Int: Int] = [:]
-        for candidate in candidates {
-            if fit.taken.count >= request.limit || free <= 0 {
-                fit.full = true
-                break
-            }
-            if candidate.cost > free {
-                fit.skippedForCost = true
-                continue
-            }
-            if started[candidate.group, default: 0] >= candidate.room { continue }
-            started[candidate.group, default: 0] += 1
-            if request.slots != nil { free -= candidate.cost }
-            fit.taken.append(candidate)
+        for candidate in candidates where !walk.isFull {
+            if walk.offer(cost: candidate.cost, group: candidate.group, room: candidate.room) { fit.taken.append(candidate) }
         }
-        if fit.taken.count >= request.limit || free <= 0 { fit.full = true }
+        fit.skippedForCost = walk.skippedForCost
+        fit.full = walk.isFull
         return fit
     }
 

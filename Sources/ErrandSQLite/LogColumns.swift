@@ -24,30 +24,11 @@ enum LogColumns {
     /// later ones are dropped), and writes them ``rowsPerStatement`` to a statement; see
     /// ``RunStore/appendLogs(_:)``.
     static func append(_ lines: [RunLogLine], _ db: Database) throws {
-        var counts: [RunID: Int] = [:]
-        var stored: [RunLogLine] = []
-        stored.reserveCapacity(lines.count)
         let lastIndex = try db.cachedStatement(sql: lastIndexSQL)
-        for line in lines {
-            let count: Int
-            if let known = counts[line.runID] {
-                count = known
-            } else {
-                var binder = StatementBinder(lastIndex, db)
-                binder.bind(line.runID.rawValue)
-                count = try binder.firstRow { $0.int(0) } ?? 0
-            }
-            guard count < RunLogLine.maximumPerRun else {
-                counts[line.runID] = count
-                continue
-            }
-            var numbered = line
-            numbered.index = count + 1
-            if numbered.index == RunLogLine.maximumPerRun {
-                numbered = .truncationMarker(runID: line.runID, attempt: line.attempt, at: line.at)
-            }
-            stored.append(numbered)
-            counts[line.runID] = numbered.index
+        let stored = try RunLogLine.numbered(lines) { runID in
+            var binder = StatementBinder(lastIndex, db)
+            binder.bind(runID.rawValue)
+            return try binder.firstRow { $0.int(0) } ?? 0
         }
         try StatementBinder.execute(stored, rowsPerStatement: rowsPerStatement, sql: insertSQL, db) { binder, line in
             binder.bind(line.runID.rawValue)

@@ -20,17 +20,13 @@ extension SQLiteRunStore {
     public func heartbeat(runs: [RunID], workerID: String, leaseUntil: Date, now: Date) async throws -> HeartbeatResult {
         if runs.isEmpty { return HeartbeatResult() }
         return try await write { db in
-            var result = HeartbeatResult()
+            var held: [RunID: Bool] = [:]
             let statement = try db.cachedStatement(sql: Self.heartbeatSQL)
             let lease = ColumnCoding.time(leaseUntil)
             for id in runs {
-                guard let cancelRequested = try Bool.fetchOne(statement, arguments: [lease, id.rawValue, workerID]) else {
-                    result.lost.append(id)
-                    continue
-                }
-                if cancelRequested { result.cancelRequested.append(id) }
+                held[id] = try Bool.fetchOne(statement, arguments: [lease, id.rawValue, workerID])
             }
-            return result
+            return HeartbeatResult(runs: runs, held: held)
         }
     }
 

@@ -152,4 +152,17 @@ public struct HeartbeatResult: Sendable, Hashable {
         self.lost = lost
         self.cancelRequested = cancelRequested
     }
+
+    /// The result for a heartbeat of `runs`, from the runs the worker still holds, each with
+    /// whether its cancel was requested.
+    public init(runs: [RunID], held: [RunID: Bool]) {
+        self.init()
+        for id in runs {
+            guard let cancelRequested = held[id] else {
+                lost.append(id)
+                continue
+            }
+            if cancelRequested { self.cancelRequested.append(id) }
+        }
+    }
 }
