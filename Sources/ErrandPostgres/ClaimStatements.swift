@@ -200,14 +200,18 @@ enum ClaimStatements {
         let countParameter = b.add(count, "int8")
         let (pq, pl) = (b.add(plainQueues, "text[]"), b.add(plainLimits, "int8[]"))
         let (kq, kk, kl) = (b.add(keyedQueues, "text[]"), b.add(keyedKeys, "text[]"), b.add(keyedLimits, "int8[]"))
-        func part(_ source: String, group: String, limit: String) -> String {
+        // Within one group the key is constant, so ordering by it first changes nothing but lets
+        // PostgreSQL read `runs_claim` in order (it does not take `IS NULL` as fixing the column):
+        // a group costs a probe, not a sort of its queued runs. The keyed runs of an unlimited
+        // queue span many keys and are sorted (they are rare).
+        func part(_ source: String, group: String, limit: String, sorted: Bool = false) -> String {
             """
             SELECT c.* FROM \(source) CROSS JOIN LATERAL (
                 SELECT r.sequence, r.priority, r.scheduled_at, r.cost, r.queue, r.concurrency_key FROM \(t.runs) AS r
                 WHERE r.status = 'queued' AND r.queue = g.queue AND \(group)
                     AND (r.expires_at IS NULL OR r.expires_at > \(now) OR r.attempt_count > 0)
                     AND (r.required_labels IS NULL OR r.required_labels <@ \(labels))
-                ORDER BY r.priority DESC, r.scheduled_at, r.sequence LIMIT \(limit)
+                ORDER BY \(sorted ? "" : "r.concurrency_key, ")r.priority DESC, r.scheduled_at, r.sequence LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
             ) AS c
             """
@@ -216,7 +220,7 @@ enum ClaimStatements {
             SELECT * FROM (
                 \(part("unnest(\(unlimited)) AS g(queue)", group: "r.concurrency_key IS NULL", limit: countParameter))
                 UNION ALL
-                \(part("unnest(\(unlimited)) AS g(queue)", group: "r.concurrency_key IS NOT NULL", limit: countParameter))
+                \(part("unnest(\(unlimited)) AS g(queue)", group: "r.concurrency_key IS NOT NULL", limit: countParameter, sorted: true))
                 UNION ALL
                 \(part("unnest(\(pq), \(pl)) AS g(queue, n)", group: "r.concurrency_key IS NULL", limit: "g.n"))
                 UNION ALL

@@ -118,6 +118,9 @@ enum CompletionStatements {
                     ]
                     return "(" + values.joined(separator: ", ") + ")"
                 }
+                // The `= ANY` term lets PostgreSQL find the rows by index whatever its statistics
+                // say (a join with `VALUES` alone may be planned as a scan of the table).
+                let sequences = b.add(runChunk.map(\.sequence), "int8[]")
                 parts.append("""
                     ended_runs AS (
                         UPDATE \(t.runs) SET status = v.status, updated_at = v.updated_at, worker_id = v.worker_id,
@@ -131,7 +134,7 @@ enum CompletionStatements {
                             error_name, error_message, error_stack, completed_at, failed_at, canceled_at, scheduled_at, result,
                             result_note, suspensions
                         )
-                        WHERE \(t.runs).sequence = v.sequence
+                        WHERE \(t.runs).sequence = v.sequence AND \(t.runs).sequence = ANY(\(sequences))
                     )
                     """)
             }
@@ -145,6 +148,7 @@ enum CompletionStatements {
                     ]
                     return "(" + values.joined(separator: ", ") + ")"
                 }
+                let runIDs = b.add(attemptChunk.map(\.0.rawValue), "text[]")
                 parts.append("""
                     ended_attempts AS (
                         UPDATE \(t.attempts) SET ended_at = v.ended_at, outcome = v.outcome, error_type = v.error_type,
@@ -153,6 +157,7 @@ enum CompletionStatements {
                             run_id, number, ended_at, outcome, error_type, error_name, error_message, error_stack
                         )
                         WHERE \(t.attempts).run_id = v.run_id AND \(t.attempts).number = v.number
+                            AND \(t.attempts).run_id = ANY(\(runIDs))
                     )
                     """)
             }

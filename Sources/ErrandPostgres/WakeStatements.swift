@@ -35,7 +35,7 @@ enum WakeStatements {
             """
             UPDATE \(unescaped: t.runs) AS p SET scheduled_at = v.at, updated_at = v.at
             FROM unnest(\(ids)::text[], \(order.map { ColumnCoding.time(times[$0]!) })::float8[]) AS v(id, at)
-            WHERE p.id = v.id AND p.status = 'waiting'
+            WHERE p.id = v.id AND p.id = ANY(\(ids)) AND p.status = 'waiting'
                 AND NOT EXISTS (
                     SELECT 1 FROM \(unescaped: t.runs) AS child
                     WHERE child.parent_id = v.id AND child.awaited AND child.status IN \(unescaped: Schema.unfinishedList)

@@ -56,3 +56,14 @@ struct RunLogTests {
         await test.stop()
     }
 }
+
+extension RunLogTests {
+    @Test func logLinesAreNumberedAfterTheLastStoredLineAndCappedWithAMarker() {
+        let a = RunID("run_a"), b = RunID("run_b")
+        let at = Date(timeIntervalSince1970: 0)
+        let lines = [a, b, a, a].map { RunLogLine(runID: $0, attempt: 1, level: "info", message: "x", at: at) }
+        let numbered = RunLogLine.numbered(lines) { $0 == a ? RunLogLine.maximumPerRun - 2 : 0 }
+        #expect(numbered.map(\.index) == [RunLogLine.maximumPerRun - 1, 1, RunLogLine.maximumPerRun])
+        #expect(numbered.last?.isTruncationMarker == true, "the line that reaches the bound is the marker; later ones are dropped")
+    }
+}
