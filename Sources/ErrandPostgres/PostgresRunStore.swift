@@ -12,6 +12,10 @@ import PostgresNIO
 /// a claim so their limits hold across every process (see ``ClaimStatements``). Its tables live in
 /// one PostgreSQL schema (`errand` unless told otherwise), created by ``migrate()``.
 ///
+/// `PostgresClient` is a swift-service-lifecycle `Service`: a server runs it in its
+/// `ServiceGroup` next to the workers; ``withStore(url:schema:maximumConnections:migrate:configuration:logger:_:)``
+/// runs it for the length of a closure.
+///
 /// ```swift
 /// let client = PostgresClient(configuration: try PostgresRunStore.clientConfiguration(url: "postgres://errand@db/errand"))
 /// let store = try PostgresRunStore(client: client)

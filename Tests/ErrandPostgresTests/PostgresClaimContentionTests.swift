@@ -52,7 +52,8 @@ struct PostgresClaimContentionTests {
                                     ClaimRequest(workerID: "w\(index)", queues: ["limited"], limit: 5, now: Date(), leaseUntil: Date() + 300)
                                 )
                                 if batch.isEmpty {
-                                    try await Task.sleep(for: .milliseconds(1))
+                                    // The queue is full: wait a little, as a worker would for a wake-up.
+                                    try await Task.sleep(for: .milliseconds(5))
                                     continue
                                 }
                                 let holding = held.withLock { $0 += batch.count; return $0 }
