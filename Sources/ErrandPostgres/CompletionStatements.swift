@@ -83,7 +83,8 @@ enum CompletionStatements {
                 SELECT \(unescaped: RunColumns.selection) FROM \(unescaped: t.runs) WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
             )
             SELECT locked.*, \(unescaped: AttemptColumns.selection(qualifiedBy: "a")) FROM locked
-            LEFT JOIN \(unescaped: t.attempts) AS a ON a.run_id = locked.id AND locked.status = 'executing'
+            LEFT JOIN \(unescaped: t.attempts) AS a
+                ON a.run_id = locked.id AND a.run_id = ANY(\(ids)) AND locked.status = 'executing'
             ORDER BY locked.id, a.number
             """
         ) { row in (try RunColumns.record(row), row.isNull(columns) ? nil : try AttemptColumns.record(row, offset: columns).1) }

@@ -41,6 +41,13 @@ struct PostgresMigrationTests {
         }
     }
 
+    @Test func pooledSessionsEndATransactionLeftIdleForTenSeconds() async throws {
+        try await TestDatabase.withClient { client in
+            let rows = try await client.query("SHOW idle_in_transaction_session_timeout").collect()
+            #expect(try rows.first?.decode(String.self) == "10s", "a process killed inside a claim releases its queue lock")
+        }
+    }
+
     @Test func aDatabaseURLIsParsedAndABadOneIsRefused() throws {
         let configuration = try PostgresRunStore.clientConfiguration(url: "postgres://app:s%40cret@db.example:6543/jobs")
         #expect(configuration.host == "db.example")
