@@ -29,7 +29,14 @@ extension PostgresRunStore {
         )
         let store = try PostgresRunStore(client: client, schema: schema, configuration: configuration, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            // Lease connections only once the client runs (PostgresNIO warns otherwise).
+            await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+                group.addTask {
+                    started.resume()
+                    await client.run()
+                }
+            }
+            await Task.yield()
             defer { group.cancelAll() }
             if migrate { try await store.migrate() }
             return try await body(store)
