@@ -69,16 +69,17 @@ enum ClaimStatements {
     private static func scope(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> Scope {
         let now = ColumnCoding.time(request.now)
         // The skip scan runs on the snapshot from before the promotion; the promoted runs' queues
-        // come from the promotion itself.
+        // come from the promotion itself. `= ANY(ARRAY(…))` makes the promotion find its rows by
+        // the primary key, never by a join the planner might turn into a scan of the table.
         let rows = try await session.map(
             """
             WITH RECURSIVE promoted AS (
                 UPDATE \(unescaped: t.runs) SET status = 'queued', updated_at = \(now)
-                WHERE sequence IN (
+                WHERE sequence = ANY(ARRAY(
                     SELECT sequence FROM \(unescaped: t.runs)
                     WHERE status IN \(unescaped: Schema.parkedList) AND scheduled_at <= \(now)
                     FOR UPDATE SKIP LOCKED
-                )
+                ))
                 RETURNING queue
             ), found(queue) AS (
                 SELECT min(queue) FROM \(unescaped: t.runs) WHERE status = 'queued' AND \(request.queues == nil)
