@@ -41,6 +41,8 @@ struct ServeFlagsTests {
     func labelsAndCapacityReachTheWorker() async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.remove() }
+        let project = "tasks:\n  echo:\n    shell: \"cat\"\n    labels: [gpu]\n"
+        try project.write(to: sandbox.directory.appendingPathComponent("errand.yml"), atomically: true, encoding: .utf8)
         let serve = try ChildProcess(
             ["serve", "--port", "0", "--labels", "gpu,large", "--capacity", "8", "--database", sandbox.database],
             in: sandbox.directory, label: "serve"

@@ -1,4 +1,5 @@
 import Errand
+import HTTPTypes
 import Hummingbird
 
 extension ServerContext {
