@@ -61,6 +61,19 @@ struct ServeFlagsTests {
         let worker = try #require(health["worker"] as? [String: Any])
         #expect(worker["labels"] as? [String] == ["gpu", "large"])
         #expect(worker["capacity"] as? Int == 8)
+        // The task requires label gpu: only a worker advertising it claims the run.
+        var trigger = URLRequest(url: try #require(URL(string: base + "api/v1/tasks/echo/trigger")))
+        trigger.httpMethod = "POST"
+        trigger.httpBody = Data(#"{"payload":{"hi":1}}"#.utf8)
+        let (triggered, _) = try await URLSession.shared.data(for: trigger)
+        let id = try #require(try CLISandbox.object(String(decoding: triggered, as: UTF8.self))["id"] as? String)
+        var status: String?
+        while ContinuousClock.now < deadline, status != "completed" {
+            let (data, _) = try await URLSession.shared.data(from: try #require(URL(string: base + "api/v1/runs/\(id)")))
+            status = try CLISandbox.object(String(decoding: data, as: UTF8.self))["status"] as? String
+            if status != "completed" { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(status == "completed", "the gpu run was not executed by the gpu worker")
         kill(serve.pid, SIGTERM)
         #expect(await serve.waitForExit(timeout: .seconds(20)))
     }
