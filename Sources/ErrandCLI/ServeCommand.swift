@@ -34,6 +34,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How many attempts execute at once (default: the worker's default, 10).")
     var workers: Int?
 
+    @Option(help: ArgumentHelp(
+        "Labels the worker advertises, comma separated (gpu,large): it claims the runs of tasks requiring only these labels.",
+        valueName: "labels"
+    ))
+    var labels: String?
+
+    @Option(help: "The worker's slots: the cost of the runs it executes at once adds up to at most this (default 10; same as --workers).")
+    var capacity: String?
+
     @OptionGroup var keys: KeysFileOption
 
     func validate() throws {
@@ -41,6 +50,43 @@ struct ServeCommand: AsyncParsableCommand {
         if let workers, !(1...1000).contains(workers) {
             throw ValidationError("invalid --workers \(workers): give 1 to 1000")
         }
+        _ = try Self.labelSet(labels)
+        if let slots = try Self.slots(capacity), let workers, workers != slots {
+            throw ValidationError("--capacity \(slots) and --workers \(workers) disagree: both set the worker's slots; give one of them")
+        }
+    }
+
+    /// The labels of `--labels`: non-empty names of 1 to 64 letters, digits, `-`, `_` or `.`.
+    static func labelSet(_ text: String?) throws -> Set<String> {
+        guard let text else { return [] }
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for name in names {
+            do {
+                try WorkerLabels.validate(name, field: "labels")
+            } catch {
+                throw ValidationError(
+                    "invalid --labels \"\(text)\": label \"\(name)\" is not allowed; give comma-separated labels of 1 to 64 letters, digits, -, _ or ."
+                )
+            }
+        }
+        return Set(names)
+    }
+
+    /// The slots of `--capacity`: a positive integer up to 1000.
+    static func slots(_ text: String?) throws -> Int? {
+        guard let text else { return nil }
+        guard let slots = Int(text.trimmingCharacters(in: .whitespaces)), (1...1000).contains(slots) else {
+            throw ValidationError("invalid --capacity \"\(text)\": give a positive integer of slots, 1 to 1000")
+        }
+        return slots
+    }
+
+    /// The worker's configuration from `--workers`, `--capacity` and `--labels`.
+    func workerConfiguration() throws -> WorkerConfiguration {
+        var worker = WorkerConfiguration()
+        if let slots = try Self.slots(capacity) ?? workers { worker.concurrency = slots }
+        worker.labels = try Self.labelSet(labels)
+        return worker
     }
 
     func run() async throws {
@@ -50,8 +96,9 @@ struct ServeCommand: AsyncParsableCommand {
 
         let keyStore = FileAPIKeyStore(path: keys.path(database: database.database))
         let shownHost = host.contains(":") ? "[\(host)]" : host
+        let worker = try workerConfiguration()
         let serverConfiguration = ServerConfiguration(
-            host: host, port: port, keyStore: keyStore, metricsRegistry: registry, logger: logger,
+            host: host, port: port, keyStore: keyStore, metricsRegistry: registry, worker: worker, logger: logger,
             onRunning: { port in Console.line("Errand dashboard: http://\(shownHost):\(port)/") }
         )
         let store = try database.openStore()
@@ -63,10 +110,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("\(error)")
         }
         let project = try await ServeProject.load(configPath: config, into: errand, logger: logger)
-        Console.error("Errand: database \(database.database), \(project.description), API keys \(keyStore.path)")
-
-        var worker = WorkerConfiguration()
-        if let workers { worker.concurrency = workers }
+        let labelText = worker.labels.isEmpty ? "none" : worker.labels.sorted().joined(separator: ",")
+        Console.error(
+            "Errand: database \(database.database), \(project.description), API keys \(keyStore.path), worker labels \(labelText), capacity \(worker.concurrency)"
+        )
         let group = ServiceGroup(
             services: [errand.worker(worker), errand.scheduler(), errand.maintenance(), server],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger

@@ -48,6 +48,8 @@ public struct ErrandServer: Service {
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
         addTaskRoutes(to: router)
         addRunRoutes(to: router)
+        addLogRoutes(to: router)
+        addEventRoutes(to: router)
         addBulkRoutes(to: router)
         addScheduleRoutes(to: router)
         addQueueRoutes(to: router)

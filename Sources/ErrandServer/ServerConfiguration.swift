@@ -1,3 +1,4 @@
+import Errand
 import Foundation
 import Logging
 import Prometheus
@@ -28,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     /// The registry `/metrics` prints. Give the one the process's `MetricsSystem` factory writes to
     /// so the engine's counters and histograms appear (see ``ErrandServer``).
     public var metricsRegistry: PrometheusCollectorRegistry
+    /// The worker that runs next to the server in this process, if any: `/healthz` shows its
+    /// labels and capacity (`errand serve --labels gpu,large --capacity 8`).
+    public var worker: WorkerConfiguration?
     /// The server's logger.
     public var logger: Logger
     /// Called once the server listens, with the port it got.
@@ -38,7 +42,7 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, keyStore: any APIKeyStore = MemoryAPIKeyStore(),
         limits: Limits = Limits(), sessionLifetime: Duration = .seconds(12 * 3600), keepAliveInterval: Duration = .seconds(15),
         streamPollInterval: Duration = .seconds(1), metricsRegistry: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry,
-        logger: Logger = Logger(label: "errand.server"), onRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        worker: WorkerConfiguration? = nil, logger: Logger = Logger(label: "errand.server"), onRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
         self.host = host
         self.port = port
@@ -48,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         self.keepAliveInterval = keepAliveInterval
         self.streamPollInterval = streamPollInterval
         self.metricsRegistry = metricsRegistry
+        self.worker = worker
         self.logger = logger
         self.onRunning = onRunning
     }

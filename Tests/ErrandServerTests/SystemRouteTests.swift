@@ -1,6 +1,7 @@
 import Errand
 import ErrandServer
 import Foundation
+import HummingbirdTesting
 import Metrics
 import Prometheus
 import Testing
@@ -22,6 +23,23 @@ struct SystemRouteTests {
             let reply = try await server.api.get("/healthz")
             #expect(reply.status == 200)
             #expect(reply.json["status"]?.string == "ok")
+        }
+    }
+
+    @Test("healthz shows the labels and capacity of the worker next to the server")
+    func healthzShowsWorker() async throws {
+        let worker = WorkerConfiguration(id: "w1", concurrency: 8, labels: ["large", "gpu"])
+        let server = ErrandServer(
+            errand: Errand(store: MemoryRunStore()),
+            configuration: ServerConfiguration(port: 0, metricsRegistry: PrometheusCollectorRegistry(), worker: worker)
+        )
+        try await server.makeApplication().test(.router) { client in
+            let response = try await client.execute(uri: "/healthz", method: .get)
+            let json = try JSONDecoder().decode(JSONValue.self, from: Data(response.body.readableBytesView))
+            #expect(json["status"]?.string == "ok")
+            #expect(json["worker"]?["labels"]?.array == [.string("gpu"), .string("large")])
+            #expect(json["worker"]?["capacity"]?.int == 8)
+            #expect(json["worker"]?["id"]?.string == "w1")
         }
     }
 
@@ -51,7 +69,7 @@ struct SystemRouteTests {
         let documented = Set(OpenAPIDocument.routes.map { "\($0.method) \($0.path)" })
         #expect(routed.subtracting(documented).isEmpty, "routes missing from the document: \(routed.subtracting(documented).sorted())")
         #expect(documented.subtracting(routed).isEmpty, "documented routes the router lacks: \(documented.subtracting(routed).sorted())")
-        #expect(routed.count == 29)
+        #expect(routed.count == 33)
     }
 
     @Test("the OpenAPI document is served as OpenAPI 3.1 JSON with schemas for every referenced name")

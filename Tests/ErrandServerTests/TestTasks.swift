@@ -27,8 +27,28 @@ enum TestTasks {
         try await context.waitForToken(timeout: .seconds(24 * 3600), as: JSONValue.self)
     }
 
+    /// The payload of `chatty`.
+    struct Chat: Codable, Sendable {
+        /// How many rounds of log lines to write.
+        var rounds: Int
+        /// The pause after each round, in milliseconds.
+        var pauseMilliseconds: Int
+    }
+
+    /// Writes, each round, an info, a warning and an error line (with metadata) to its run's log.
+    static let chatty = TaskDefinition<Chat, NoOutput>("chatty") { payload, context in
+        for round in 1...max(1, payload.rounds) {
+            context.logger.info("round \(round) starts", metadata: ["round": "\(round)"])
+            context.logger.warning("round \(round) is slow")
+            context.logger.error("round \(round) failed a check")
+            if payload.pauseMilliseconds > 0 { try await context.clock.sleep(for: .milliseconds(payload.pauseMilliseconds)) }
+        }
+        return NoOutput()
+    }
+
     static func register(on errand: Errand) throws {
         try errand.register(approval)
+        try errand.register(chatty)
         try errand.register(echo)
         try errand.register(double)
         try errand.register(sleepy)

@@ -9,8 +9,11 @@ test signs in through the login page first), ERRAND_ARTIFACTS (screenshots; defa
 Checks, in a real browser, what a person does: open /, go to Tasks, press the task's Test button,
 type an invalid payload (an error with its position shows and no run is triggered), type a valid
 payload, submit, land on the new run's page, watch its status become `completed` live (no
-reload), see its result, go back to the runs list and find the run's row completed; then trigger a
-run through the API while the runs list is open and watch its row appear and complete live.
+reload), see its result, its origin (the dashboard) and its log lines arrive live in the Logs panel
+(with a level filter), go back to the runs list and find the run's row completed; then trigger a
+run through the API while the runs list is open and watch its row appear and complete live; filter
+the runs list by origin; publish an event through the API, find it on the Events page, open it
+(payload and the runs it caused) and follow its run, whose origin links back to the event.
 Screenshots of every page go to $ERRAND_ARTIFACTS/pages; on failure a screenshot of the moment
 is saved and its path printed, and the exit status is 1.
 """
@@ -245,12 +248,19 @@ def watch_run_complete(page, run_id):
     driver.execute_script("window.__errandNoReload = true")
     page.find("run-detail-status")
     seen = []
+    live_lines = []
 
     def completed():
         text = page.read('[data-testid="run-detail-status"]')
         if not seen or seen[-1] != text:
             seen.append(text)
-        return text in ("completed", "failed", "canceled", "timedOut", "crashed", "expired") and text
+        final = text in ("completed", "failed", "canceled", "timedOut", "crashed", "expired")
+        if not final and not live_lines:
+            lines = page.driver.execute_script(
+                "return [...document.querySelectorAll('[data-testid=log-message]')].map(e => e.textContent)")
+            if lines:
+                live_lines.extend(lines)
+        return final and text
 
     final = page.until(f"run {run_id} to finish within {RUN_TIMEOUT:.0f} s (statuses seen {seen})", completed, RUN_TIMEOUT)
     assert final == "completed", f"the run ended {final}; statuses seen {seen}"
@@ -271,6 +281,98 @@ def watch_run_complete(page, run_id):
     assert payload == json.loads(PAYLOAD), f"payload shown {payload!r}"
     check("the payload and the attempts timeline are shown")
     page.shot("run-detail")
+    logs_panel(page, run_id, live_lines)
+    origin = page.read('[data-testid="run-origin"]', "data-origin")
+    assert origin == run["origin"] and origin.startswith("dashboard"), f"origin shown {origin!r}, the API {run['origin']!r}"
+    if API_KEY:
+        assert origin == "dashboard:browser-test", f"a signed-in trigger is recorded as {origin!r}"
+    check(f"the run detail shows who triggered it: {origin}")
+
+
+def logs_panel(page, run_id, live_lines):
+    """The run's log lines (the task's standard error) came live while it ran, and the level select filters them."""
+    assert any("payload was" in line for line in live_lines), f"no log line arrived while the run was executing: {live_lines}"
+    check(f"log lines arrived live in the Logs panel while the run executed ({len(live_lines)} seen before it ended)")
+    code, logs = api("GET", f"/api/v1/runs/{run_id}/logs")
+    assert code == 200 and logs["lines"], f"GET logs answered {code}: {logs}"
+    shown = lambda: page.driver.execute_script(
+        "return [...document.querySelectorAll('[data-testid=log-line]')].filter(e => !e.hidden).map(e => e.dataset.level)")
+    page.until("the stored lines in the Logs panel", lambda: len(shown()) == len(logs["lines"]))
+    levels = [line["level"] for line in logs["lines"]]
+    assert shown() == levels, f"the panel shows {shown()}, the API {levels}"
+    select = lambda level: page.driver.execute_script(
+        "const s = document.querySelector('[data-testid=log-level]'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));", level)
+    select("error")
+    expected = [level for level in levels if level in ("error", "critical")]
+    page.until("only error lines", lambda: shown() == expected)
+    if not expected:
+        assert page.find("logs-empty").is_displayed(), "no line and no note at level error"
+    select("trace")
+    page.until("every line again", lambda: shown() == levels)
+    page.shot("run-logs")
+    check(f"the Logs panel lists the run's {len(levels)} stored line(s) and its level select filters them")
+
+
+def origin_filter(page, dashboard_run):
+    """The runs list's origin filter keeps the runs the dashboard triggered and drops the API's."""
+    code, body = api("POST", f"/api/v1/tasks/{TASK}/trigger", {"payload": json.loads(PAYLOAD), "after": "1 hour"})
+    assert code == 202, f"trigger answered {code}: {body}"
+    api_run = body["id"]
+    page.driver.get(BASE + "#/runs")
+    page.find("runs-table")
+    origin = page.find("filter-origin")
+    origin.clear()
+    origin.send_keys("dashboard", Keys.ENTER)
+    page.until("the origin filter in the address", lambda: "origin=dashboard" in page.hash())
+    ids = lambda: page.driver.execute_script(
+        "return [...document.querySelectorAll('[data-testid=run-row]')].map(r => r.dataset.runId)")
+    page.until(f"run {dashboard_run} listed", lambda: dashboard_run in ids())
+    assert api_run not in ids(), f"the API's run {api_run} is listed under origin=dashboard"
+    check("the runs list's origin filter keeps the dashboard's runs and drops the API's")
+    page.driver.get(BASE + "#/runs?origin=robot")
+    error = page.visible("runs-error")
+    assert "origin" in error.text, error.text
+    check(f"a bad origin filter shows the server's error: {error.text[:80]!r}")
+
+
+def events_page(page):
+    """An event published through the API is listed on the Events page; its page shows the payload and
+    the run it caused, and that run's origin links back to it."""
+    event_id = f"browser-{int(time.time() * 1000)}"
+    payload = {"email": "ada@example.com", "plan": "pro", "note": "<b>not bold</b>"}
+    code, body = api("POST", "/api/v1/events", {"name": "created:user:42", "payload": payload, "id": event_id})
+    assert code == 201 and len(body["runs"]) == 1, f"publish answered {code}: {body}"
+    run_id = body["runs"][0]
+    page.find("nav-events").click()
+    page.until("the events page", lambda: page.hash() == "#/events")
+    row = f'[data-testid="event-row"][data-event-id="{event_id}"]'
+    page.until(f"a row for event {event_id}", lambda: page.read(row) is not None)
+    first = page.read('[data-testid="event-row"]', "data-event-id")
+    assert first == event_id, f"the newest event is not first: {first}"
+    assert page.read(f'{row} [data-testid="event-name"]') == "created:user:42"
+    page.shot("events")
+    check("the Events page lists the published event first")
+    page.driver.find_element(By.CSS_SELECTOR, row).click()
+    page.until("the event's page", lambda: page.hash() == f"#/events/{event_id}")
+    page.visible("event-detail")
+    shown = json.loads(page.find("event-payload").text)
+    assert shown == payload, f"the payload shown is {shown!r}"
+    assert not page.driver.find_elements(By.CSS_SELECTOR, '[data-testid="event-payload"] b'), "payload text became markup"
+    run_row = f'[data-testid="event-run-row"][data-run-id="{run_id}"]'
+    page.until("the run it caused", lambda: page.read(run_row) is not None)
+    assert "welcome" in page.read(run_row), page.read(run_row)
+    page.shot("event-detail")
+    check(f"the event's page shows its payload and the run it caused ({run_id})")
+    page.driver.find_element(By.CSS_SELECTOR, f"{run_row} a").click()
+    page.until("the run's page", lambda: page.hash() == f"#/runs/{run_id}")
+    page.until("the run's origin", lambda: page.read('[data-testid="run-origin"]', "data-origin") == f"event:{event_id}")
+    page.driver.find_element(By.CSS_SELECTOR, '[data-testid="run-origin-link"]').click()
+    page.until("back on the event's page", lambda: page.hash() == f"#/events/{event_id}")
+    page.visible("event-detail")
+    check("the run's origin links back to the event")
+    page.driver.get(BASE + "#/events/no-such-event")
+    page.until("the unknown event's page", lambda: "Event not found" in page.driver.find_element(By.TAG_NAME, "main").text)
+    check("an unknown event shows Event not found")
 
 
 def runs_list_shows(page, run_id):
@@ -453,6 +555,8 @@ def main():
         watch_run_complete(page, run_id)
         runs_list_shows(page, run_id)
         runs_list_live(page)
+        origin_filter(page, run_id)
+        events_page(page)
         load_more(page)
         cancel_and_replay(page)
         schedules_page(page)
@@ -460,7 +564,8 @@ def main():
         other_pages(page)
         # The answers the test provokes on purpose (the wrong key, the bad cron expression) are
         # logged by the browser; anything else severe is a bug.
-        provoked = ((" - ", "/login", "status of 401"), (" - ", "/api/v1/schedules", "status of 400"))
+        provoked = ((" - ", "/login", "status of 401"), (" - ", "/api/v1/schedules", "status of 400"),
+                    (" - ", "/api/v1/runs?origin=robot", "status of 400"), (" - ", "/api/v1/events/no-such-event", "status of 404"))
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE" and not any(
             e.get("source") == "network" and all(part in e.get("message", "") for part in parts) for parts in provoked)]
         assert not errors, f"the browser console has errors: {errors}"

@@ -46,7 +46,10 @@ final class RunLogSink: Sendable {
             return state.buffer.count >= Self.batchSize && !state.writing
         }
         if errand.bus.hasSubscribers {
-            errand.publish(RunEvent(kind: .log, runID: runID, task: task, status: .executing, attempt: attempt, at: now, message: line.message, logLevel: line.level))
+            errand.publish(RunEvent(
+                kind: .log, runID: runID, task: task, status: .executing, attempt: attempt, at: now, message: line.message, logLevel: line.level,
+                logMetadata: line.metadata
+            ))
         }
         if full { Task { await self.flush() } }
     }

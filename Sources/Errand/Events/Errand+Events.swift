@@ -57,6 +57,15 @@ extension Errand {
     public func publish(
         event name: String, payload: Data, id: String? = nil, after: TriggerDelay? = nil, origin: RunOrigin = .app
     ) async throws -> EventRecord {
+        try await publishEvent(name, payload: payload, id: id, after: after, origin: origin).event
+    }
+
+    /// Publishes an event like ``publish(event:payload:id:after:origin:)`` and tells whether this
+    /// call stored it (``PublishResult/created``) or found an event with the same `id` (nothing
+    /// stored): what the HTTP API answers with 201 or 200.
+    public func publishEvent(
+        _ name: String, payload: Data, id: String? = nil, after: TriggerDelay? = nil, origin: RunOrigin = .app
+    ) async throws -> PublishResult {
         try EventName.validate(name)
         let id = id ?? EventRecord.generateID()
         guard !id.isEmpty, id.utf8.count <= 255 else {
@@ -99,7 +108,7 @@ extension Errand {
             EventRecord(id: id, name: name, payload: payload, publishedAt: now, origin: origin), runs: runs, now: now
         )
         if result.created { announceCreated(runs, now: now) }
-        return result.event
+        return result
     }
 
     /// Publishes an event whose payload is `payload` encoded as JSON.

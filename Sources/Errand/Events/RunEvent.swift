@@ -56,12 +56,14 @@ public struct RunEvent: Sendable, Hashable, Codable {
     public var retryAt: Date?
     /// For a `log` event: the line's level.
     public var logLevel: String?
+    /// For a `log` event: the line's metadata.
+    public var logMetadata: [String: String]?
 
     /// Creates an event.
     public init(
         kind: Kind, runID: RunID, task: String, status: RunStatus, attempt: Int? = nil, at: Date,
         message: String? = nil, percent: Double? = nil, error: RunError? = nil, retryAt: Date? = nil,
-        logLevel: String? = nil
+        logLevel: String? = nil, logMetadata: [String: String]? = nil
     ) {
         self.kind = kind
         self.runID = runID
@@ -74,6 +76,7 @@ public struct RunEvent: Sendable, Hashable, Codable {
         self.error = error
         self.retryAt = retryAt
         self.logLevel = logLevel
+        self.logMetadata = logMetadata
     }
 
     /// The event for a run that reached `record.status`.

@@ -196,7 +196,8 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body, { login = true } = {}) {
-  const headers = { Accept: 'application/json' };
+  // X-Errand-Client: runs triggered here are recorded as the dashboard's, also on an open server.
+  const headers = { Accept: 'application/json', 'X-Errand-Client': 'dashboard' };
   const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) { headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
   if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
@@ -308,7 +309,7 @@ async function route() {
   const ctx = { root, alive: () => token === routeToken };
   const s = state.session;
   if (page !== 'login' && s && s.authRequired && !s.authenticated) { toLogin(); return; }
-  const views = { runs: parts[1] ? () => viewRun(ctx, parts[1]) : () => viewRuns(ctx, params), tasks: () => viewTasks(ctx), schedules: () => viewSchedules(ctx), queues: () => viewQueues(ctx), login: () => viewLogin(ctx) };
+  const views = { runs: parts[1] ? () => viewRun(ctx, parts[1]) : () => viewRuns(ctx, params), tasks: () => viewTasks(ctx), schedules: () => viewSchedules(ctx), queues: () => viewQueues(ctx), events: parts[1] ? () => viewEvent(ctx, parts[1]) : () => viewEvents(ctx, params), login: () => viewLogin(ctx) };
   const view = views[page];
   document.title = `Errand · ${page}`;
   try {
@@ -342,7 +343,7 @@ function runRow(run) {
 }
 
 async function viewRuns(ctx, params) {
-  const f = { task: params.get('task') || '', status: params.get('status') || '', tag: params.get('tag') || '', q: params.get('q') || '', limit: params.get('limit') || '' };
+  const f = { task: params.get('task') || '', status: params.get('status') || '', tag: params.get('tag') || '', origin: params.get('origin') || '', q: params.get('q') || '', limit: params.get('limit') || '' };
   const limit = /^\d+$/.test(f.limit) ? Math.min(1000, Math.max(1, Number(f.limit))) : PAGE;
   const go = (next) => {
     const p = new URLSearchParams();
@@ -362,10 +363,11 @@ async function viewRuns(ctx, params) {
     STATUSES.map((s) => h('option', { value: s }, s)));
   statusSel.value = f.status;
   const tagIn = h('input', { type: 'text', name: 'tag', value: f.tag, 'data-testid': 'filter-tag', placeholder: 'tag' });
+  const originIn = h('input', { type: 'text', name: 'origin', value: f.origin, 'data-testid': 'filter-origin', placeholder: 'apiKey:deploy, dashboard, event:…' });
   const qIn = h('input', { type: 'search', name: 'q', value: f.q, 'data-testid': 'search', placeholder: 'run id or tag' });
-  const form = h('form', { class: 'filters', role: 'search', onsubmit: (e) => { e.preventDefault(); go({ ...f, tag: tagIn.value.trim(), q: qIn.value.trim() }); } },
-    field('Task', taskSel), field('Status', statusSel), field('Tag', tagIn), field('Search', qIn),
-    h('div', { class: 'field actions' }, h('button', { type: 'submit' }, 'Apply'), (f.task || f.status || f.tag || f.q) && h('a', { href: '#/runs', class: 'button secondary' }, 'Clear')));
+  const form = h('form', { class: 'filters', role: 'search', onsubmit: (e) => { e.preventDefault(); go({ ...f, tag: tagIn.value.trim(), origin: originIn.value.trim(), q: qIn.value.trim() }); } },
+    field('Task', taskSel), field('Status', statusSel), field('Tag', tagIn), field('Origin', originIn), field('Search', qIn),
+    h('div', { class: 'field actions' }, h('button', { type: 'submit' }, 'Apply'), (f.task || f.status || f.tag || f.origin || f.q) && h('a', { href: '#/runs', class: 'button secondary' }, 'Clear')));
 
   const tbody = h('tbody', {});
   const table = h('table', { 'data-testid': 'runs-table', class: 'runs' },
@@ -384,6 +386,7 @@ async function viewRuns(ctx, params) {
     const p = new URLSearchParams();
     if (f.task) p.set('task', f.task);
     if (f.status) p.set('status', f.status);
+    if (f.origin) p.set('origin', f.origin);
     const tag = f.tag || (f.q && !searchMode ? f.q : '');
     if (tag) p.set('tag', tag);
     if (c) p.set('cursor', c);
@@ -456,6 +459,7 @@ async function viewRuns(ctx, params) {
   onLeave(() => { clearTimeout(topTimer); for (const t of reread.values()) clearTimeout(t); });
   stream('/api/v1/stream', {
     run: (ev) => {
+      if (ev.kind === 'log') return;  // log lines change no row
       const tr = rows.get(ev.runId);
       if (tr) {
         const run = { ...tr.run, status: ev.status };
@@ -526,7 +530,8 @@ async function viewRun(ctx, id) {
   const editReplay = h('details', { class: 'replay' }, h('summary', {}, 'Replay with another payload'));
   const heading = h('div', { class: 'head' });
   ctx.root.append(h('p', {}, h('a', { href: '#/runs' }, '← Runs')), root);
-  root.append(heading, h('div', { class: 'toolbar' }, cancelBtn, replayBtn), editReplay, actionErr, body);
+  const logs = logsPanel(id);
+  root.append(heading, h('div', { class: 'toolbar' }, cancelBtn, replayBtn), editReplay, actionErr, body, logs);
 
   let run;
   try { run = await api('GET', `/api/v1/runs/${enc(id)}`); } catch (e) {
@@ -570,6 +575,7 @@ async function viewRun(ctx, id) {
           ['Attempts', `${r.attemptCount} of ${r.maxAttempts}`], ['Duration', duration(runDuration(r))], ['Executing time', duration(r.executionTime)],
           ['Tags', (r.tags || []).length ? r.tags.map((t) => h('a', { class: 'tag', href: `#/runs?tag=${enc(t)}` }, t)) : null],
           ['Worker', r.workerID], ['Concurrency key', r.concurrencyKey], ['Idempotency key', r.idempotencyKey],
+          ['Origin', originView(r.origin)], ['Event', r.eventID && h('a', { href: `#/events/${enc(r.eventID)}`, class: 'mono' }, r.eventID)],
           ['Replay of', runLink(r.replayOf)], ['Parent run', runLink(r.parentID)],
           ['Schedule', r.scheduleID && h('a', { href: '#/schedules', class: 'mono' }, r.scheduleID)],
           ['Cancel requested', r.cancelRequestedAt && time(r.cancelRequestedAt)],
@@ -592,11 +598,169 @@ async function viewRun(ctx, id) {
       Array.isArray(r.steps) && h('section', {}, h('h2', {}, 'Steps'), stepsTable(r.steps)));
   }
   render(run);
-  if (FINAL.has(run.status)) return;
-  stream(`/api/v1/runs/${enc(id)}/stream`, {
-    run: (r) => { if (ctx.alive()) render(r); },
-    end: (_, es) => { es.close(); setLive('finished'); },
-  });
+  const final = FINAL.has(run.status);
+  if (!final) {
+    // Lines written while the stored ones load come on the stream; the store has them all at the end.
+    stream(`/api/v1/runs/${enc(id)}/stream`, {
+      run: (r) => { if (ctx.alive()) render(r); },
+      log: (line) => { if (ctx.alive()) logs.add(line); },
+      end: (_, es) => { es.close(); setLive('finished'); logs.load().catch((e) => logs.fail(e)); },
+    }, () => logs.load().catch((e) => logs.fail(e)));
+  }
+  await logs.load().catch((e) => logs.fail(e));
+}
+
+/** `origin` of a run (`kind` or `kind:reference`), its reference linked for a run, an event or a schedule. */
+function originView(origin) {
+  if (!origin) return null;
+  const at = origin.indexOf(':');
+  const kind = at < 0 ? origin : origin.slice(0, at);
+  const ref = at < 0 ? null : origin.slice(at + 1);
+  const targets = { parent: `#/runs/${enc(ref)}`, replay: `#/runs/${enc(ref)}`, event: `#/events/${enc(ref)}`, schedule: '#/schedules' };
+  const shown = ref && targets[kind] ? [kind, ' ', h('a', { href: targets[kind], class: 'mono', 'data-testid': 'run-origin-link' }, ref)] : origin;
+  return h('span', { 'data-testid': 'run-origin', 'data-origin': origin }, shown);
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'notice', 'warning', 'error', 'critical'];
+const levelRank = (level) => Math.max(0, LEVELS.indexOf(level));
+
+/** A run's Logs panel: `.load()` reads the stored lines, `.add(line)` appends one that came live,
+ * a select hides the lines below a level. */
+function logsPanel(runId) {
+  const list = h('ol', { class: 'logs', 'data-testid': 'log-lines', hidden: true });
+  const empty = h('p', { class: 'muted', 'data-testid': 'logs-empty' }, 'Loading…');
+  const err = errorBox('logs-error');
+  const level = h('select', { 'data-testid': 'log-level', 'aria-label': 'Minimum level' },
+    LEVELS.map((l) => h('option', { value: l }, l === 'trace' ? 'all levels' : `${l} and above`)));
+  let count = 0;
+  const refresh = () => {
+    const min = levelRank(level.value);
+    let shown = 0;
+    for (const li of list.children) { li.hidden = levelRank(li.dataset.level) < min; if (!li.hidden) shown++; }
+    list.hidden = shown === 0;
+    empty.hidden = shown > 0;
+    empty.textContent = count ? 'No line at this level or above.' : 'No log line yet.';
+  };
+  level.addEventListener('change', refresh);
+  const item = (line) => {
+    const meta = Object.entries(line.metadata || {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(' ');
+    return h('li', { class: `l-${line.level}`, 'data-testid': 'log-line', 'data-level': line.level, 'data-index': line.index },
+      time(line.time), ' ', h('span', { class: 'muted' }, `#${line.attempt}`), ' ', h('span', { class: 'lvl' }, String(line.level).toUpperCase()),
+      ' ', h('span', { 'data-testid': 'log-message' }, line.message), meta && h('span', { class: 'meta' }, meta));
+  };
+  const panel = h('section', { 'data-testid': 'logs-panel' },
+    h('div', { class: 'logs-head' }, h('h2', {}, 'Logs'), field('Level', level)), err, empty, list);
+  const append = (line) => {
+    const atEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+    list.append(item(line));
+    count++;
+    if (atEnd) list.scrollTop = list.scrollHeight;
+  };
+  let live = null;  // lines that came live while a load runs: shown after the stored ones
+  panel.add = (line) => {
+    if (live) live.push(line);
+    append(line);
+    refresh();
+  };
+  panel.load = async () => {
+    live = [];
+    try {
+      const lines = [];
+      for (let after = 0; ;) {
+        const page = await api('GET', `/api/v1/runs/${enc(runId)}/logs?limit=1000&after=${after}`);
+        lines.push(...page.lines);
+        if (page.next == null) break;
+        after = page.next;
+      }
+      err.show(null);
+      list.replaceChildren();
+      count = 0;
+      const stored = new Set(lines.map((l) => `${l.time} ${l.message}`));
+      for (const line of lines) append(line);
+      for (const line of live) if (!stored.has(`${line.time} ${line.message}`)) append(line);
+      refresh();
+    } finally { live = null; }
+  };
+  panel.fail = (e) => { if (e.status !== 401) err.show(e); };
+  return panel;
+}
+
+// ---------- events ----------
+
+async function viewEvents(ctx, params) {
+  const name = params.get('name') || '';
+  const nameIn = h('input', { type: 'text', name: 'name', value: name, 'data-testid': 'filter-event-name', placeholder: 'user.created' });
+  const form = h('form', {
+    class: 'filters', role: 'search',
+    onsubmit: (e) => { e.preventDefault(); const v = nameIn.value.trim(); location.hash = v ? `#/events?name=${enc(v)}` : '#/events'; },
+  }, field('Name', nameIn),
+  h('div', { class: 'field actions' }, h('button', { type: 'submit' }, 'Apply'), name && h('a', { href: '#/events', class: 'button secondary' }, 'Clear')));
+  const tbody = h('tbody', {});
+  const empty = h('p', { class: 'muted', hidden: true, 'data-testid': 'events-empty' }, name ? 'No event has this name.' : 'No event published yet.');
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true, 'data-testid': 'events-more' }, 'Load more');
+  const err = errorBox('events-error');
+  ctx.root.append(h('div', { class: 'head' }, h('h1', {}, 'Events')), form, err,
+    h('div', { class: 'scroll' }, h('table', { 'data-testid': 'events-table' },
+      h('caption', { class: 'sr-only' }, 'Published events, newest first'),
+      h('thead', {}, h('tr', {}, ['Name', 'Event', 'Published', 'Published by', 'Runs'].map((c) => h('th', { scope: 'col', class: c === 'Runs' ? 'num' : null }, c)))),
+      tbody)), empty, more);
+  const open = (ev) => { location.hash = `#/events/${enc(ev.id)}`; };
+  const row = (ev) => h('tr', {
+    'data-testid': 'event-row', 'data-event-id': ev.id, tabindex: 0, class: 'clickable',
+    onclick: (e) => { if (!e.target.closest('a')) open(ev); }, onkeydown: (e) => { if (e.key === 'Enter') open(ev); },
+  },
+  h('td', { 'data-testid': 'event-name' }, ev.name),
+  h('td', {}, h('a', { href: `#/events/${enc(ev.id)}`, class: 'mono', 'data-testid': 'event-link' }, ev.id)),
+  h('td', {}, time(ev.publishedAt)), h('td', {}, ev.origin), h('td', { class: 'num' }, String((ev.runIDs || []).length)));
+  let cursor = null;
+  const loadPage = async () => {
+    more.disabled = true;
+    try {
+      const p = new URLSearchParams({ limit: String(PAGE) });
+      if (name) p.set('name', name);
+      if (cursor) p.set('cursor', cursor);
+      const page = await api('GET', `/api/v1/events?${p}`);
+      if (!ctx.alive()) return;
+      tbody.append(...page.events.map(row));
+      cursor = page.nextCursor;
+      err.show(null);
+    } catch (e) { err.show(e); }
+    more.disabled = false;
+    more.hidden = !cursor;
+    empty.hidden = tbody.children.length > 0;
+  };
+  more.addEventListener('click', loadPage);
+  await loadPage();
+}
+
+async function viewEvent(ctx, id) {
+  const root = h('section', { 'data-testid': 'event-detail' });
+  ctx.root.append(h('p', {}, h('a', { href: '#/events' }, '← Events')), root);
+  let ev;
+  try { ev = await api('GET', `/api/v1/events/${enc(id)}`); } catch (e) {
+    if (e.status === 404) { root.replaceChildren(h('h1', {}, 'Event not found'), h('p', {}, `No event has id ${id}.`)); return; }
+    throw e;
+  }
+  if (!ctx.alive()) return;
+  document.title = `Errand · event ${ev.name}`;
+  const known = new Set(ev.runs.map((r) => r.id));
+  const pruned = (ev.runIDs || []).filter((r) => !known.has(r));
+  const runs = ev.runIDs && ev.runIDs.length
+    ? h('div', { class: 'scroll' }, h('table', { 'data-testid': 'event-runs' },
+      h('thead', {}, h('tr', {}, ['Status', 'Run', 'Task'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {},
+        ev.runs.map((r) => h('tr', { 'data-testid': 'event-run-row', 'data-run-id': r.id },
+          h('td', {}, chip(r.status, 'event-run-status')), h('td', {}, runLink(r.id)), h('td', {}, r.task))),
+        pruned.map((r) => h('tr', {}, h('td', { class: 'muted' }, 'pruned'), h('td', { class: 'mono muted' }, r), h('td', {}, ''))))))
+    : h('p', { class: 'muted' }, 'No task subscribed to this event when it was published.');
+  root.append(h('div', { class: 'head' }, h('h1', {}, h('span', { class: 'muted' }, 'Event '), h('span', { 'data-testid': 'event-title' }, ev.name))),
+    h('div', { class: 'grid' },
+      h('section', {}, h('h2', {}, 'Overview'), dl([
+        ['Id', h('span', { class: 'mono', 'data-testid': 'event-id' }, ev.id)], ['Name', ev.name], ['Published', time(ev.publishedAt)],
+        ['Published by', h('span', { 'data-testid': 'event-origin' }, ev.origin)], ['Runs', String((ev.runIDs || []).length)],
+      ])),
+      h('section', {}, h('h2', {}, 'Payload'), h('div', { 'data-testid': 'event-payload' }, pretty(ev.payload)))),
+    h('section', {}, h('h2', {}, 'Runs it caused'), runs));
 }
 
 // ---------- tasks ----------

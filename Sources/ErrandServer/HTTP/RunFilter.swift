@@ -29,27 +29,23 @@ enum RunFilter {
         return query
     }
 
+    /// The filters only `GET /api/v1/runs` has (a bulk action's filter does not take them).
+    static let listFields = ["origin", "eventId"]
+
     /// A query from the query string of `GET /api/v1/runs`, with its cursor and limit.
-    static func query(parameters: [String: [String]]) throws -> RunQuery {
-        for name in parameters.keys.sorted() where !(fields + ["cursor", "limit"]).contains(name) {
-            throw APIError.invalid(name, "unknown query parameter \"\(name)\": allowed are \((fields + ["cursor", "limit"]).joined(separator: ", "))")
-        }
-        // In a query string an empty value means "no filter" (what a form with a blank field sends).
-        let value = { (name: String) in parameters[name]?.last.flatMap { $0.isEmpty ? nil : $0 } }
+    static func query(parameters values: [String: [String]]) throws -> RunQuery {
+        let parameters = try QueryParameters(values, allowed: fields + listFields + ["cursor", "limit"])
         var query = try self.query(
-            task: value("task"), statuses: parameters["status"] ?? [], tag: value("tag"),
-            createdAfter: value("createdAfter"), createdBefore: value("createdBefore")
+            task: parameters.value("task"), statuses: parameters.all("status"), tag: parameters.value("tag"),
+            createdAfter: parameters.value("createdAfter"), createdBefore: parameters.value("createdBefore")
         )
-        if let cursor = value("cursor") {
+        query.origin = try parameters.value("origin").map(RunOrigin.init(parsing:))
+        query.eventID = parameters.value("eventId")
+        if let cursor = parameters.value("cursor") {
             _ = try RunQuery.sequence(fromCursor: cursor)
             query.cursor = cursor
         }
-        if let text = value("limit") {
-            guard let limit = Int(text), (1...1000).contains(limit) else {
-                throw APIError.invalid("limit", "invalid limit \"\(text)\": must be an integer between 1 and 1000")
-            }
-            query.limit = limit
-        }
+        query.limit = try parameters.limit() ?? query.limit
         return query
     }
 

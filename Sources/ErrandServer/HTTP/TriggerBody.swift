@@ -21,7 +21,7 @@ enum TriggerBody {
     }
 
     /// `after`: what ``TriggerDelay`` accepts, a number of milliseconds (or an epoch) or a string.
-    private static func after(_ body: JSONObject) throws -> TriggerDelay? {
+    static func after(_ body: JSONObject) throws -> TriggerDelay? {
         let field = body.path + "after"
         do {
             switch body.value("after") {

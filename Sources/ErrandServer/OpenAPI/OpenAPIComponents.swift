@@ -59,7 +59,23 @@ enum OpenAPIComponents {
         ])),
         ("LoginBody", S.record([("key", S.string)], closed: true)),
         ("Login", S.record([("csrfToken", S.string), ("scope", S.string)])),
-        ("Health", S.record([("status", S.string)])),
+        ("Health", S.record(
+            [("status", S.string), ("worker", S.record([("id", S.string), ("labels", S.array(S.string)), ("capacity", S.integer)]))],
+            required: ["status"]
+        )),
+        ("PublishBody", S.record(
+            [("name", S.text(max: 200)), ("payload", S.any), ("id", orNull(S.text(max: 255))), ("after", after)],
+            required: ["name"], closed: true
+        )),
+        ("PublishedEvent", S.record([("id", S.string), ("name", S.string), ("runs", S.array(S.string))])),
+        ("Event", S.record(event)),
+        ("EventPage", S.record([("events", S.array(S.ref("Event"))), ("nextCursor", S.nullableString)])),
+        ("EventDetail", S.record(event + [("runs", S.array(S.record([("id", S.string), ("task", S.string), ("status", S.runStatus)])))])),
+        ("LogLine", S.record([
+            ("index", S.nullableInteger), ("attempt", S.integer), ("level", S.string), ("message", S.string),
+            ("metadata", S.object([("type", .string("object")), ("additionalProperties", S.string)])), ("time", S.dateTime),
+        ])),
+        ("LogPage", S.record([("lines", S.array(S.ref("LogLine"))), ("next", S.nullableInteger)])),
     ])
 
     private static let run: JSONValue = {
@@ -76,6 +92,7 @@ enum OpenAPIComponents {
             ("priority", S.integer), ("payload", S.any), ("tags", S.array(S.string)), ("createdAt", S.dateTime),
             ("scheduledAt", S.dateTime), ("updatedAt", S.dateTime), ("attemptCount", S.integer), ("maxAttempts", S.integer),
             ("executionTime", S.number), ("progressPercent", S.nullableNumber), ("result", S.any), ("error", S.nullable("RunError")),
+            ("origin", S.string), ("eventID", S.nullableString), ("requiredLabels", S.array(S.string)), ("cost", S.integer),
         ]
         properties += nullableStrings.map { ($0, S.nullableString) } + nullableDates.map { ($0, S.nullableDateTime) }
         let required = properties.map(\.0)
@@ -83,13 +100,22 @@ enum OpenAPIComponents {
         return S.record(properties, required: required)
     }()
 
+    /// A published event's fields.
+    private static let event: [(String, JSONValue)] = [
+        ("id", S.string), ("name", S.string), ("payload", S.any), ("publishedAt", S.dateTime), ("origin", S.string),
+        ("runIDs", S.array(S.string)),
+    ]
+
+    /// `after` of a trigger or a publication: a delay or a time.
+    private static let after: JSONValue = S.object([("oneOf", .array([
+        S.object([("type", .string("number")), ("description", .string("milliseconds from now, or an epoch in milliseconds"))]),
+        S.object([("type", .string("string")), ("description", .string("\"10 minutes\", \"1 hour\" or an ISO-8601 date-time"))]),
+        S.object([("type", .string("null"))]),
+    ]))])
+
     private static let trigger: JSONValue = S.record([
         ("payload", S.any),
-        ("after", S.object([("oneOf", .array([
-            S.object([("type", .string("number")), ("description", .string("milliseconds from now, or an epoch in milliseconds"))]),
-            S.object([("type", .string("string")), ("description", .string("\"10 minutes\", \"1 hour\" or an ISO-8601 date-time"))]),
-            S.object([("type", .string("null"))]),
-        ]))])),
+        ("after", after),
         // null means "not given" for every optional field, as the server reads it.
         ("priority", orNull(S.object([("type", .string("integer")), ("minimum", .integer(Int64(Int32.min))), ("maximum", .integer(Int64(Int32.max)))]))),
         ("tags", orNull(S.object([("type", .string("array")), ("items", S.text(max: 128)), ("maxItems", .integer(10))]))),

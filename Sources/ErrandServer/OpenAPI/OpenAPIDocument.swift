@@ -26,10 +26,38 @@ public enum OpenAPIDocument {
             query: [
                 ("task", S.nameOrEmpty), ("status", S.array(S.runStatus)), ("tag", S.object([("type", .string("string")), ("maxLength", .integer(128))])),
                 ("createdAfter", S.dateTimeOrEmpty), ("createdBefore", S.dateTimeOrEmpty),
-                ("cursor", S.object([("type", .string("string")), ("pattern", .string("^([1-9][0-9]{0,17})?$"))])),
-                ("limit", S.object([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(1000))])),
+                ("origin", S.object([
+                    ("type", .string("string")),
+                    ("description", .string("kind or kind:reference: apiKey:deploy, dashboard, cli:ada, event:evt_…, schedule:…, parent:run_…, replay:run_…, app")),
+                ])),
+                ("eventId", S.string),
+                ("cursor", S.cursor), ("limit", S.limit),
             ],
             success: (200, "RunPage"), errors: read
+        ),
+        OpenAPIOperation(
+            method: "get", path: "/api/v1/runs/\(id)/logs", id: "listRunLogs",
+            summary: "A run's log lines in order, at or above a level, a page at a time",
+            query: [
+                ("after", S.object([("type", .string("integer")), ("minimum", .integer(0)), ("maximum", .integer(Int64(Int32.max)))])),
+                ("limit", S.limit),
+                ("level", S.object([("type", .string("string")), ("enum", .array((LogLevel.names + [""]).map(JSONValue.string)))])),
+            ],
+            success: (200, "LogPage"), errors: read
+        ),
+        OpenAPIOperation(
+            method: "post", path: "/api/v1/events", id: "publishEvent",
+            summary: "Publish an event: one run per subscribed task (the id deduplicates: 200 when it was published)",
+            body: ("PublishBody", true), success: (201, "PublishedEvent"), errors: [400, 401, 403, 413], links: ["getEvent"], alsoSuccess: [200]
+        ),
+        OpenAPIOperation(
+            method: "get", path: "/api/v1/events", id: "listEvents", summary: "Published events, newest first, a page at a time",
+            query: [("name", S.object([("type", .string("string")), ("maxLength", .integer(200))])), ("cursor", S.cursor), ("limit", S.limit)],
+            success: (200, "EventPage"), errors: read
+        ),
+        OpenAPIOperation(
+            method: "get", path: "/api/v1/events/\(id)", id: "getEvent", summary: "A published event with the runs it caused",
+            success: (200, "EventDetail"), errors: read
         ),
         OpenAPIOperation(method: "get", path: "/api/v1/runs/\(id)", id: "getRun", summary: "A run with its attempts", success: (200, "Run"), errors: read),
         OpenAPIOperation(method: "post", path: "/api/v1/runs/\(id)/cancel", id: "cancelRun", summary: "Cancel a run", success: (200, "Run"), errors: write),
@@ -56,8 +84,7 @@ public enum OpenAPIDocument {
         OpenAPIOperation(
             method: "get", path: "/api/v1/schedules", id: "listSchedules", summary: "Schedules with their next five fire times",
             query: [
-                ("task", S.nameOrEmpty), ("cursor", S.string),
-                ("limit", S.object([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(1000))])),
+                ("task", S.nameOrEmpty), ("cursor", S.string), ("limit", S.limit),
             ],
             success: (200, "ScheduleList"), errors: read
         ),
@@ -119,7 +146,7 @@ public enum OpenAPIDocument {
             ("openapi", .string("3.1.0")),
             ("info", S.object([
                 ("title", .string("Errand")), ("version", .string("1.0.0")),
-                ("description", .string("Durable tasks: trigger, inspect and control runs, schedules and queues.")),
+                ("description", .string("Durable tasks: trigger, inspect and control runs, schedules and queues; publish events.")),
             ])),
             ("paths", S.object(paths.map { ($0.key, S.object($0.value)) })),
             ("components", S.object([

@@ -26,6 +26,10 @@ enum OpenAPISchema {
     ])
     /// A query filter: empty (no filter) or a date-time.
     static let dateTimeOrEmpty: JSONValue = object([("anyOf", .array([dateTime, object([("type", .string("string")), ("maxLength", .integer(0))])]))])
+    /// The `cursor` of a listing: empty or the `nextCursor` of the previous page.
+    static let cursor: JSONValue = object([("type", .string("string")), ("pattern", .string("^([1-9][0-9]{0,17})?$"))])
+    /// The `limit` of a listing: 1 to 1000.
+    static let limit: JSONValue = object([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(1000))])
     static let integer: JSONValue = object([("type", .string("integer"))])
     static let nullableInteger: JSONValue = object([("type", .array([.string("integer"), .string("null")]))])
     static let number: JSONValue = object([("type", .string("number"))])

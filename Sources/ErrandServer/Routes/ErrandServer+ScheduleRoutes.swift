@@ -7,20 +7,9 @@ extension ErrandServer {
     /// `POST /api/v1/schedules/{id}/resume`, `DELETE /api/v1/schedules/{id}`.
     func addScheduleRoutes(to router: Router<ServerContext>) {
         router.get("/api/v1/schedules") { request, _ in
-            let parameters = request.queryValues
-            for name in parameters.keys.sorted() where !["task", "cursor", "limit"].contains(name) {
-                throw APIError.invalid(name, "unknown query parameter \"\(name)\": allowed are task, cursor, limit")
-            }
-            // An empty value means "no filter", as in GET /api/v1/runs.
-            let value = { (name: String) in parameters[name]?.last.flatMap { $0.isEmpty ? nil : $0 } }
-            var query = ScheduleQuery(task: value("task"), limit: 100, after: value("cursor"))
+            let parameters = try QueryParameters(request, allowed: ["task", "cursor", "limit"])
+            var query = ScheduleQuery(task: parameters.value("task"), limit: try parameters.limit() ?? 100, after: parameters.value("cursor"))
             if let task = query.task { try TaskName.validate(task, field: "task") }
-            if let text = value("limit") {
-                guard let limit = Int(text), (1...1000).contains(limit) else {
-                    throw APIError.invalid("limit", "invalid limit \"\(text)\": must be an integer between 1 and 1000")
-                }
-                query.limit = limit
-            }
             let schedules = try await errand.schedules(query)
             let next = schedules.count == query.limit ? schedules.last?.id : nil
             return try JSONResponse.make(ScheduleListView(schedules: schedules.map { ScheduleView($0, fireTimes: 5) }, nextCursor: next))

@@ -4,7 +4,7 @@ import Hummingbird
 
 extension ErrandServer {
     /// `GET /api/v1/stream` (every run event) and `GET /api/v1/runs/{id}/stream` (one run's states
-    /// until it is final). Both end when the client goes away (the request's inbound side closes)
+    /// until it is final, and as `log` events the log lines its attempts write in this process). Both end when the client goes away (the request's inbound side closes)
     /// or the server shuts down, which ends their event subscriptions.
     func addStreamRoutes(to router: Router<ServerContext>) {
         router.get("/api/v1/stream") { request, _ in
@@ -40,7 +40,10 @@ extension ErrandServer {
     }
 
     /// Writes the run's state, then each new state (on this process's events at once, and every
-    /// ``ServerConfiguration/streamPollInterval`` for changes made elsewhere), then `end`.
+    /// ``ServerConfiguration/streamPollInterval`` for changes made elsewhere), then `end`. Each log
+    /// line an attempt in this process writes is sent as it is written, as a `log` event
+    /// (``LogLineView``, `index` `null`: the line is not stored yet); lines written by workers in
+    /// other processes are read with `GET /api/v1/runs/{id}/logs`.
     private func streamRun(_ id: RunID, to writer: inout any ResponseBodyWriter) async throws {
         let events = errand.events()  // before the first read, so no change falls in between
         let clock = ContinuousClock()
@@ -63,6 +66,9 @@ extension ErrandServer {
         if !final {
             try await ServerSentEvents.loop(events: events, tick: configuration.streamPollInterval) { item in
                 switch item {
+                case .event(let event) where event.runID == id && event.kind == .log:
+                    try await writer.write(try ServerSentEvents.message("log", LogLineView(event: event)))
+                    lastWrite = clock.now
                 case .event(let event) where event.runID == id:
                     final = try await send()
                 case .event:

@@ -6,7 +6,7 @@ extension ErrandServer {
     func addSystemRoutes(to router: Router<ServerContext>) {
         router.get("/healthz") { _, _ in
             _ = try await errand.store.nextDueTime(queues: ["healthz"])  // one cheap indexed read: fails when the store does
-            return try JSONResponse.make(HealthView(status: "ok"))
+            return try JSONResponse.make(HealthView(status: "ok", worker: configuration.worker))
         }
 
         router.get("/metrics") { _, _ in

@@ -10,7 +10,9 @@ extension ErrandServer {
         router.post("/api/v1/tasks/{task}/trigger") { request, context in
             let task = try context.parameters.require("task")
             let body = try await request.jsonObject(limit: configuration.limits.maxBodySize)
-            let id = try await errand.trigger(try TriggerBody.request(task: task, body: body))
+            var trigger = try TriggerBody.request(task: task, body: body)
+            trigger.options.origin = context.origin(of: request)
+            let id = try await errand.trigger(trigger)
             return try JSONResponse.make(RunIDView(id: id.rawValue), status: .accepted)
         }
 
@@ -24,11 +26,14 @@ extension ErrandServer {
             guard items.count <= configuration.limits.maxBatchSize else {
                 throw APIError.invalid("items", "\(items.count) items given; at most \(configuration.limits.maxBatchSize) are allowed in one batch")
             }
+            let origin = context.origin(of: request)
             let requests = try items.enumerated().map { index, item in
                 guard case .object(let members) = item else {
                     throw APIError.invalid("items[\(index)]", "items[\(index)] (\(JSONObject.kind(of: item))) must be a trigger body object")
                 }
-                return try TriggerBody.request(task: task, body: JSONObject(members, path: "items[\(index)]."))
+                var trigger = try TriggerBody.request(task: task, body: JSONObject(members, path: "items[\(index)]."))
+                trigger.options.origin = origin
+                return trigger
             }
             let ids = try await errand.batchTrigger(requests)
             return try JSONResponse.make(RunIDListView(ids: ids.map(\.rawValue)), status: .accepted)
