@@ -52,7 +52,8 @@ public final class TestErrand: Sendable {
         self.schedulerConfiguration = scheduler
     }
 
-    /// Starts the worker, the maintenance service and (when configured) the scheduler in the
+    /// Starts the worker, the maintenance service, the engine's leader election (when one was made
+    /// with ``Errand/Errand/leaderElection(_:)``) and (when configured) the scheduler in the
     /// background. For schedules, give a ``SchedulerConfiguration`` with a long poll interval
     /// (time only moves when the test moves it), for example
     /// `SchedulerConfiguration(pollInterval: .seconds(3600))`.
@@ -60,10 +61,12 @@ public final class TestErrand: Sendable {
         let worker = errand.worker(workerConfiguration)
         let maintenance = errand.maintenance(maintenanceConfiguration)
         let scheduler = schedulerConfiguration.map { errand.scheduler($0) }
+        let election = errand.election
         let events = errand.events()
         let counter = eventCount
-        let task = Task { [worker, maintenance, scheduler, events] in
+        let task = Task { [worker, maintenance, scheduler, election, events] in
             await withTaskGroup(of: Void.self) { group in
+                if let election { group.addTask { try? await election.run() } }
                 group.addTask { try? await worker.run() }
                 group.addTask { try? await maintenance.run() }
                 if let scheduler {

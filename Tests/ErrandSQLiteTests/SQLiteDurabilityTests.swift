@@ -95,7 +95,7 @@ struct SQLiteDurabilityTests {
             #expect(failures.withLock { $0 } == [])
             let store = try SQLiteRunStore(path: path)
             let migrations = try await store.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1", "v2", "v3", "v4", "v5"])
+            #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6"])
         }
     }
 

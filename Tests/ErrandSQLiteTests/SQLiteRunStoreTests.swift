@@ -18,6 +18,17 @@ struct SQLiteRunStoreTests {
         }
     }
 
+    @Test(arguments: LeaseStoreConformance.allCases)
+    func leaseConformance(_ check: LeaseStoreConformance) async throws {
+        let paths = Mutex<[String]>([])
+        defer { paths.withLock { $0.forEach(removeDatabase(at:)) } }
+        try await check.run {
+            let path = temporaryPath()
+            paths.withLock { $0.append(path) }
+            return try SQLiteRunStore(path: path)
+        }
+    }
+
     @Test(arguments: ScheduleStoreConformance.allCases)
     func scheduleConformance(_ check: ScheduleStoreConformance) async throws {
         let paths = Mutex<[String]>([])

@@ -12,4 +12,9 @@ import Testing
     func scheduleConformance(_ check: ScheduleStoreConformance) async throws {
         try await check.run { MemoryRunStore() }
     }
+
+    @Test(arguments: LeaseStoreConformance.allCases)
+    func leaseConformance(_ check: LeaseStoreConformance) async throws {
+        try await check.run { MemoryRunStore() }
+    }
 }

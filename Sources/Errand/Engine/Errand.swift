@@ -28,6 +28,8 @@ public final class Errand: Sendable {
     /// Declared schedules and this process's schedulers (see `Errand+Schedules.swift`).
     let scheduling = ScheduleRegistry()
     let subscribing = Mutex<SubscriptionRegistry>(SubscriptionRegistry())
+    /// The leader election the scheduler and maintenance follow (see `Errand+Leadership.swift`).
+    let leadership = Mutex<LeaderElection?>(nil)
 
     /// Creates an engine on a store.
     public init(store: any RunStore, clock: any WallClock = SystemClock(), configuration: Configuration = Configuration()) {

@@ -1,18 +1,21 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The housekeeping service: the *rescuer* records attempts whose worker died (lease expired) as
 /// crashed with a "worker lost" error and retries them per policy; the *expirer* ends runs whose
 /// time to live passed before they started; the *pruner* deletes finished runs past their
 /// retention (``Errand/Configuration/retention``, 14 days by default).
 ///
-/// Every job is a guarded store operation, so several processes may run maintenance on one store.
+/// Every job is a guarded store operation, so several processes may run maintenance on one store;
+/// with a ``LeaderElection`` (``Errand/leaderElection(_:)``) only the leading process runs it.
 public final class Maintenance: Service, Sendable {
     /// The settings.
     public let configuration: MaintenanceConfiguration
     let errand: Errand
     private let stop = WakeSignal()
+    private let stopping = Mutex(false)
 
     init(errand: Errand, configuration: MaintenanceConfiguration) {
         self.errand = errand
@@ -25,8 +28,14 @@ public final class Maintenance: Service, Sendable {
         var nextRescue = clock.now
         var nextExpiry = clock.now
         var nextPrune = clock.now
+        errand.election?.register(stop)
         await withGracefulShutdownHandler {
-            while !Task.isCancelled {
+            while !Task.isCancelled && !stopping.withLock({ $0 }) {
+                if let election = errand.election, !election.isLeader {
+                    // Another process leads: wait for a change of leadership (or shutdown).
+                    await stop.wait()
+                    continue
+                }
                 let now = clock.now
                 if now >= nextRescue {
                     await logErrors("rescue") { _ = try await self.rescue() }
@@ -42,9 +51,9 @@ public final class Maintenance: Service, Sendable {
                 }
                 let deadline = min(nextRescue, nextExpiry, nextPrune)
                 await stop.wait(until: deadline, clock: clock)
-                if clock.now < deadline { return }  // woken by shutdown
             }
         } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
             self.stop.signal()
         }
     }

@@ -13,7 +13,9 @@ import Synchronization
 /// engine's clock until the earliest next fire time, a run-time change of a schedule, a watched
 /// run finishing, or ``SchedulerConfiguration/pollInterval``.
 ///
-/// Any number of schedulers, in any number of processes, may run against one store: each
+/// With a ``LeaderElection`` (``Errand/leaderElection(_:)``) the scheduler fires only while its
+/// process leads. Without one, any number of schedulers, in any number of processes, may still run
+/// against one store: each
 /// occurrence becomes exactly one run (the compare-and-set lets one scheduler win, and the store
 /// holds at most one run per schedule occurrence). A run made from an occurrence goes through the
 /// same path as a trigger (the task's queue, priority, tags, time to live and retries apply),
@@ -72,6 +74,7 @@ public final class Scheduler: Service, Sendable {
         try configuration.validate()
         let store = try errand.scheduleStore()
         errand.scheduling.register(wake)
+        errand.election?.register(wake)
         if configuration.reconcilesDeclaredSchedules { try await reconcile() }
         let events = errand.events()
         logger.info("scheduler started")
@@ -137,6 +140,11 @@ public final class Scheduler: Service, Sendable {
     private func loop(_ store: any ScheduleStore) async {
         var spins = 0
         while !isShuttingDown && !Task.isCancelled {
+            if let election = errand.election, !election.isLeader {
+                // Another process leads: wait for a change of leadership (or shutdown).
+                await wake.wait()
+                continue
+            }
             if configuration.reconcilesDeclaredSchedules,
                errand.scheduling.generation != state.withLock({ $0.reconciledGeneration }) {
                 do {

@@ -26,6 +26,8 @@ public final class MemoryRunStore: RunStore {
         var eventOrder: [String] = []
         var subscriptions: [EventSubscription] = []
         var logs: [RunID: [RunLogLine]] = [:]
+        /// Leases by name (see `MemoryRunStore+Leases.swift`).
+        var leases: [String: Lease] = [:]
     }
 
     struct IdempotencyKey: Hashable {
