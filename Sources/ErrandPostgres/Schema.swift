@@ -9,7 +9,7 @@
 enum Schema {
     /// The versions, oldest first: `versions[0]` is version 1.
     static func versions(_ t: Tables) -> [[String]] {
-        [v1(t)]
+        [v1(t), v2(t)]
     }
 
     /// The statuses a run is unfinished in, as an SQL list.
@@ -244,6 +244,21 @@ enum Schema {
                 metadata jsonb NOT NULL,
                 at float8 NOT NULL,
                 PRIMARY KEY (run_id, idx)
+            )
+            """,
+        ]
+    }
+
+    /// Version 2: leases for leader election (``Errand/LeaseStore``): one row per lease name with
+    /// its holder, when it runs out and since when the holder has held it.
+    static func v2(_ t: Tables) -> [String] {
+        [
+            """
+            CREATE TABLE \(t.leases) (
+                name text PRIMARY KEY,
+                holder text NOT NULL,
+                expires_at float8 NOT NULL,
+                acquired_at float8 NOT NULL
             )
             """,
         ]

@@ -14,6 +14,7 @@ struct Tables: Sendable {
     let events: String
     let subscriptions: String
     let runLogs: String
+    let leases: String
     let migrations: String
     /// The `LISTEN`/`NOTIFY` channel of the store's change feed: `errand_<schema>`.
     let channel: String
@@ -30,6 +31,7 @@ struct Tables: Sendable {
         events = table("events")
         subscriptions = table("subscriptions")
         runLogs = table("run_logs")
+        leases = table("leases")
         migrations = table("errand_migrations")
         channel = "errand_\(schema)"
     }

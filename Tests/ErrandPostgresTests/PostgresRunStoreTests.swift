@@ -19,4 +19,11 @@ struct PostgresRunStoreTests {
             try await check.run { try await make() }
         }
     }
+
+    @Test(arguments: LeaseStoreConformance.allCases)
+    func leaseConformance(_ check: LeaseStoreConformance) async throws {
+        try await TestDatabase.withStores { make in
+            try await check.run { try await make() }
+        }
+    }
 }
