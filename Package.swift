@@ -88,6 +88,8 @@ let package = Package(
             dependencies: [
                 "Errand",
                 "ErrandSQLite",
+                "ErrandPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "ErrandServer",
                 "ErrandConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

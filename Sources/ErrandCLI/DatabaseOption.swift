@@ -1,11 +1,19 @@
 import ArgumentParser
+import Errand
+import ErrandPostgres
 import ErrandSQLite
 import Foundation
+import Logging
+import PostgresNIO
+
+/// What every CLI command needs of a store: runs, schedules and leases. Both stores are all three.
+typealias CLIStore = RunStore & ScheduleStore & LeaseStore
 
 /// The `--database` and `--durability` options every command that opens a store shares.
 ///
 /// `--database` takes `sqlite:PATH`, `sqlite://PATH` or a plain path (default
-/// `.errand/errand.sqlite`; parent directories are created). `--durability` is `full` (the
+/// `.errand/errand.sqlite`; parent directories are created), or a PostgreSQL URL
+/// `postgres://user[:password]@host[:port]/database` (migrated on open). `--durability` is `full` (the
 /// default: every commit is synced), `normal` or `off` (see ``SQLiteRunStore/Durability``).
 struct DatabaseOptions: ParsableArguments {
     /// The default database file, relative to the working directory.
@@ -13,7 +21,7 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "The database: sqlite:PATH, sqlite://PATH or a file path (default \(DatabaseOptions.defaultPath)).",
+            "The database: sqlite:PATH, sqlite://PATH, a file path (default \(DatabaseOptions.defaultPath)) or postgres://user@host:port/database.",
             valueName: "url-or-path"
         ),
         transform: { try DatabaseOptions.path(from: $0) }
@@ -22,6 +30,79 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(help: "When a commit is safe: full (synced on every commit), normal or off.")
     var durability: DurabilityLevel = .full
+
+    /// How long opening a PostgreSQL database (connecting and migrating) may take.
+    static let postgresOpenLimit: Duration = .seconds(10)
+
+    /// Whether `--database` names a PostgreSQL database.
+    var isPostgres: Bool { Self.isPostgresURL(database) }
+
+    static func isPostgresURL(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
+    }
+
+    /// Runs `body` with the store `--database` names: the SQLite file (see ``openStore(create:)``)
+    /// or the PostgreSQL database, connected and migrated within ``postgresOpenLimit`` (a database
+    /// that cannot be reached is an error naming it), and disconnected when `body` returns.
+    func withStore<T>(create: Bool = true, _ body: (any CLIStore) async throws -> T) async throws -> T {
+        guard isPostgres else { return try await body(try openStore(create: create)) }
+        var logger = Logger(label: "Errand.PostgresRunStore")
+        logger.logLevel = .error
+        let configuration: PostgresClient.Configuration
+        do {
+            configuration = try PostgresRunStore.clientConfiguration(url: database, maximumConnections: 20)
+        } catch {
+            throw CLIError("invalid --database \"\(Self.redacted(database))\": \(error)")
+        }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let store: PostgresRunStore
+        do {
+            store = try PostgresRunStore(client: client, logger: logger)
+        } catch {
+            throw CLIError("invalid --database \"\(Self.redacted(database))\": \(error)")
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await migrate(store)
+            return try await body(store)
+        }
+    }
+
+    /// Migrates the PostgreSQL store, failing with the database named when that takes longer than
+    /// ``postgresOpenLimit`` (an unreachable server: the pool would retry for ever).
+    private func migrate(_ store: PostgresRunStore) async throws {
+        let shown = Self.redacted(database)
+        let limit = Self.postgresOpenLimit
+        do {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    _ = try await store.migrate()
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    return false
+                }
+                defer { group.cancelAll() }
+                guard try await group.next() == true else {
+                    throw CLIError("cannot open the database \"\(shown)\": no connection and migration within \(limit); is the server running and reachable?")
+                }
+            }
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("cannot open the database \"\(shown)\": \(String(reflecting: error))")
+        }
+    }
+
+    /// A database URL with its password hidden, for messages.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
+    }
 
     /// Opens the SQLite store (creating the file and its directories when `create` is true).
     func openStore(create: Bool = true) throws -> SQLiteRunStore {
@@ -42,10 +123,16 @@ struct DatabaseOptions: ParsableArguments {
     /// The file path a `--database` value names; throws naming what is allowed.
     static func path(from value: String) throws -> String {
         let text = value.trimmingCharacters(in: .whitespaces)
-        let allowed = "use sqlite:PATH, sqlite://PATH or a file path, for example sqlite:.errand/errand.sqlite"
+        let allowed = "use sqlite:PATH, sqlite://PATH, a file path (for example sqlite:.errand/errand.sqlite) or postgres://user@host:port/database"
         let lowered = text.lowercased()
+        if isPostgresURL(text) {
+            guard let url = URLComponents(string: text), let host = url.host, !host.isEmpty, url.path.count > 1 else {
+                throw CLIError("invalid --database \"\(redacted(text))\": a PostgreSQL URL needs a host and a database name; \(allowed)")
+            }
+            return text
+        }
         if lowered.hasPrefix("postgres:") || lowered.hasPrefix("postgresql:") {
-            throw CLIError("PostgreSQL is not available yet in this build; \(allowed)")
+            throw CLIError("invalid --database \"\(text)\": a PostgreSQL URL starts with postgres://; \(allowed)")
         }
         var path = text
         if lowered.hasPrefix("sqlite://") {

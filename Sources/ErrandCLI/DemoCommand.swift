@@ -37,48 +37,49 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.openStore()
-        let logger = CLIEngine.logger(level: .warning)
-        let errand = Errand(store: store, configuration: .init(logger: logger))
-        try ExampleTasks.register(on: errand)
-        let events = errand.events()
+        try await database.withStore { store in
+            let logger = CLIEngine.logger(level: .warning)
+            let errand = Errand(store: store, configuration: .init(logger: logger))
+            try ExampleTasks.register(on: errand)
+            let events = errand.events()
 
-        printIntroduction()
-        let ids = try await ExampleTasks.triggerSamples(runs, on: errand)
+            printIntroduction()
+            let ids = try await ExampleTasks.triggerSamples(runs, on: errand)
 
-        let services: [any Service] = [errand.maintenance()] + (0..<workers).map { index in
-            errand.worker(WorkerConfiguration(
-                id: "demo-\(ProcessInfo.processInfo.processIdentifier)-\(index + 1)", queues: ExampleTasks.queues, concurrency: 4,
-                shutdownGracePeriod: .seconds(10)
-            ))
-        }
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-
-        let printer = Task {
-            for await event in events { Console.line(RunFormatting.eventLine(event)) }
-        }
-        let watcher: Task<Void, Never>? = exitWhenDone ? Task {
-            do {
-                for id in ids { _ = try await errand.waitForCompletion(id) }
-                Console.line("All \(ids.count) run(s) finished; shutting down.")
-            } catch is CancellationError {
-                return
-            } catch {
-                Console.error("error: waiting for the runs failed: \(error)")
+            let services: [any Service] = [errand.maintenance()] + (0..<workers).map { index in
+                errand.worker(WorkerConfiguration(
+                    id: "demo-\(ProcessInfo.processInfo.processIdentifier)-\(index + 1)", queues: ExampleTasks.queues, concurrency: 4,
+                    shutdownGracePeriod: .seconds(10)
+                ))
             }
-            await group.triggerGracefulShutdown()
-        } : nil
+            let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
 
-        do {
-            try await group.run()
-        } catch {
+            let printer = Task {
+                for await event in events { Console.line(RunFormatting.eventLine(event)) }
+            }
+            let watcher: Task<Void, Never>? = exitWhenDone ? Task {
+                do {
+                    for id in ids { _ = try await errand.waitForCompletion(id) }
+                    Console.line("All \(ids.count) run(s) finished; shutting down.")
+                } catch is CancellationError {
+                    return
+                } catch {
+                    Console.error("error: waiting for the runs failed: \(error)")
+                }
+                await group.triggerGracefulShutdown()
+            } : nil
+
+            do {
+                try await group.run()
+            } catch {
+                watcher?.cancel()
+                printer.cancel()
+                throw CLIError("the workers stopped with an error: \(error)")
+            }
             watcher?.cancel()
             printer.cancel()
-            throw CLIError("the workers stopped with an error: \(error)")
+            await printer.value  // prints the events already published
         }
-        watcher?.cancel()
-        printer.cancel()
-        await printer.value  // prints the events already published
     }
 
     private func printIntroduction() {

@@ -44,13 +44,15 @@ struct PublishCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore())
-        let event = try await errand.publish(event: name, payload: payload, id: id, after: after, origin: CLIEngine.origin)
-        if json {
-            print(try RunFormatting.json(EventView(event), pretty: true))
-        } else {
-            print("event \(event.id) (\(event.name)): \(event.runIDs.count) run(s)")
-            for id in event.runIDs { print("  \(id.rawValue)") }
+        try await database.withStore { store in
+            let errand = CLIEngine.remote(store: store)
+            let event = try await errand.publish(event: name, payload: payload, id: id, after: after, origin: CLIEngine.origin)
+            if json {
+                print(try RunFormatting.json(EventView(event), pretty: true))
+            } else {
+                print("event \(event.id) (\(event.name)): \(event.runIDs.count) run(s)")
+                for id in event.runIDs { print("  \(id.rawValue)") }
+            }
         }
     }
 }

@@ -22,17 +22,19 @@ struct RunsCancelCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        guard let before = try await errand.state(id) else { throw ErrandError.runNotFound(id) }
-        let record = try await errand.cancel(id)
-        if json {
-            print(try RunFormatting.json(RunView(record, includeAttempts: true)))
-        } else if before.status.isFinal {
-            print("\(id) had already finished as \(before.status.rawValue); nothing to cancel")
-        } else if record.status == .canceled {
-            print("\(id) canceled")
-        } else {
-            print("\(id) is \(record.status.rawValue): cancel requested; its worker stops it at the next heartbeat")
+        try await database.withStore(create: false) { store in
+            let errand = CLIEngine.remote(store: store)
+            guard let before = try await errand.state(id) else { throw ErrandError.runNotFound(id) }
+            let record = try await errand.cancel(id)
+            if json {
+                print(try RunFormatting.json(RunView(record, includeAttempts: true)))
+            } else if before.status.isFinal {
+                print("\(id) had already finished as \(before.status.rawValue); nothing to cancel")
+            } else if record.status == .canceled {
+                print("\(id) canceled")
+            } else {
+                print("\(id) is \(record.status.rawValue): cancel requested; its worker stops it at the next heartbeat")
+            }
         }
     }
 }

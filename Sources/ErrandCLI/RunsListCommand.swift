@@ -59,12 +59,14 @@ struct RunsListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        let query = RunQuery(
-            task: task, statuses: statuses.isEmpty ? nil : Set(statuses), tag: tag, createdFrom: since, createdTo: until,
-            limit: limit, cursor: cursor, origin: origin, eventID: event
-        )
-        let page = try await errand.runs(query)
-        print(json ? try RunFormatting.json(RunPageView(page)) : RunFormatting.table(page))
+        try await database.withStore(create: false) { store in
+            let errand = CLIEngine.remote(store: store)
+            let query = RunQuery(
+                task: task, statuses: statuses.isEmpty ? nil : Set(statuses), tag: tag, createdFrom: since, createdTo: until,
+                limit: limit, cursor: cursor, origin: origin, eventID: event
+            )
+            let page = try await errand.runs(query)
+            print(json ? try RunFormatting.json(RunPageView(page)) : RunFormatting.table(page))
+        }
     }
 }

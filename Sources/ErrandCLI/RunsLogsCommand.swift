@@ -30,22 +30,24 @@ struct RunsLogsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        guard try await errand.state(id) != nil else { throw ErrandError.runNotFound(id) }
-        let minimum = level.flatMap { Self.levels.firstIndex(of: $0) } ?? 0
-        var after = 0
-        while true {
-            let lines = try await errand.logs(of: id, after: after)
-            for line in lines where (Self.levels.firstIndex(of: line.level) ?? 0) >= minimum {
-                if json {
-                    print(try RunFormatting.json(line, pretty: false))
-                } else {
-                    let metadata = line.metadata.isEmpty ? "" : " " + line.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                    print("\(RunFormatting.timestamp(line.at)) #\(line.attempt) \(line.level.uppercased()) \(line.message)\(metadata)")
+        try await database.withStore(create: false) { store in
+            let errand = CLIEngine.remote(store: store)
+            guard try await errand.state(id) != nil else { throw ErrandError.runNotFound(id) }
+            let minimum = level.flatMap { Self.levels.firstIndex(of: $0) } ?? 0
+            var after = 0
+            while true {
+                let lines = try await errand.logs(of: id, after: after)
+                for line in lines where (Self.levels.firstIndex(of: line.level) ?? 0) >= minimum {
+                    if json {
+                        print(try RunFormatting.json(line, pretty: false))
+                    } else {
+                        let metadata = line.metadata.isEmpty ? "" : " " + line.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                        print("\(RunFormatting.timestamp(line.at)) #\(line.attempt) \(line.level.uppercased()) \(line.message)\(metadata)")
+                    }
                 }
+                guard let last = lines.last, lines.count == 1000 else { break }
+                after = last.index
             }
-            guard let last = lines.last, lines.count == 1000 else { break }
-            after = last.index
         }
     }
 }

@@ -21,8 +21,10 @@ struct RunsReplayCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        let newID = try await errand.replay(id, payload: payload)
-        print(json ? try RunFormatting.json(["id": newID.rawValue], pretty: false) : newID.rawValue)
+        try await database.withStore(create: false) { store in
+            let errand = CLIEngine.remote(store: store)
+            let newID = try await errand.replay(id, payload: payload)
+            print(json ? try RunFormatting.json(["id": newID.rawValue], pretty: false) : newID.rawValue)
+        }
     }
 }

@@ -17,8 +17,10 @@ struct RunsShowCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        guard let record = try await errand.state(id) else { throw ErrandError.runNotFound(id) }
-        print(json ? try RunFormatting.json(RunView(record, includeAttempts: true)) : RunFormatting.detail(record))
+        try await database.withStore(create: false) { store in
+            let errand = CLIEngine.remote(store: store)
+            guard let record = try await errand.state(id) else { throw ErrandError.runNotFound(id) }
+            print(json ? try RunFormatting.json(RunView(record, includeAttempts: true)) : RunFormatting.detail(record))
+        }
     }
 }

@@ -26,13 +26,15 @@ struct SchedulesCommand: AsyncParsableCommand {
         _ id: String, json: Bool, database: DatabaseOptions, action: String,
         _ body: (Errand, String) async throws -> Schedule
     ) async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        let found = try await find(id, in: errand)
-        let schedule = try await body(errand, found.id)
-        if json {
-            print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
-        } else {
-            print(ScheduleView.summary(schedule, action: action))
+        try await database.withStore(create: false) { store in
+            let errand = CLIEngine.remote(store: store)
+            let found = try await find(id, in: errand)
+            let schedule = try await body(errand, found.id)
+            if json {
+                print(try RunFormatting.json(ScheduleView(schedule, fireTimes: 5)))
+            } else {
+                print(ScheduleView.summary(schedule, action: action))
+            }
         }
     }
 }

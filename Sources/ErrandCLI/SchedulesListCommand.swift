@@ -44,13 +44,15 @@ struct SchedulesListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let errand = CLIEngine.remote(store: try database.openStore(create: false))
-        let schedules = try await errand.schedules(ScheduleQuery(task: task, externalID: externalID, limit: limit, after: after))
-        let cursor = schedules.count == limit ? schedules.last?.id : nil
-        if json {
-            print(try RunFormatting.json(ScheduleListView(schedules: schedules.map { ScheduleView($0, fireTimes: count) }, nextCursor: cursor)))
-        } else {
-            print(ScheduleView.table(schedules, fireTimes: count, cursor: cursor))
+        try await database.withStore(create: false) { store in
+            let errand = CLIEngine.remote(store: store)
+            let schedules = try await errand.schedules(ScheduleQuery(task: task, externalID: externalID, limit: limit, after: after))
+            let cursor = schedules.count == limit ? schedules.last?.id : nil
+            if json {
+                print(try RunFormatting.json(ScheduleListView(schedules: schedules.map { ScheduleView($0, fireTimes: count) }, nextCursor: cursor)))
+            } else {
+                print(ScheduleView.table(schedules, fireTimes: count, cursor: cursor))
+            }
         }
     }
 }

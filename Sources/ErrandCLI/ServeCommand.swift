@@ -101,29 +101,32 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, keyStore: keyStore, metricsRegistry: registry, worker: worker, logger: logger,
             onRunning: { port in Console.line("Errand dashboard: http://\(shownHost):\(port)/") }
         )
-        let store = try database.openStore()
-        let errand = Errand(store: store, configuration: .init(logger: logger))
-        let server = errand.httpServer(configuration: serverConfiguration)
-        do {
-            try await server.checkBinding()
-        } catch {
-            throw CLIError("\(error)")
+        try await database.withStore { store in
+            let errand = Errand(store: store, configuration: .init(logger: logger))
+            let server = errand.httpServer(configuration: serverConfiguration)
+            do {
+                try await server.checkBinding()
+            } catch {
+                throw CLIError("\(error)")
+            }
+            let project = try await ServeProject.load(configPath: config, into: errand, logger: logger)
+            let labelText = worker.labels.isEmpty ? "none" : worker.labels.sorted().joined(separator: ",")
+            Console.error(
+                "Errand: database \(DatabaseOptions.redacted(database.database)), \(project.description), API keys \(keyStore.path), worker labels \(labelText), capacity \(worker.concurrency)"
+            )
+            let group = ServiceGroup(
+                // One process of those sharing the database leads: only it runs the scheduler and
+                // maintenance (a leader that dies is replaced within the lease's 15 s).
+                services: [try errand.leaderElection(), errand.worker(worker), errand.scheduler(), errand.maintenance(), server],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            )
+            do {
+                try await group.run()
+            } catch {
+                try? await project.shutdown()
+                throw CLIError("the server stopped with an error: \(error)")
+            }
+            try await project.shutdown()
         }
-        let project = try await ServeProject.load(configPath: config, into: errand, logger: logger)
-        let labelText = worker.labels.isEmpty ? "none" : worker.labels.sorted().joined(separator: ",")
-        Console.error(
-            "Errand: database \(database.database), \(project.description), API keys \(keyStore.path), worker labels \(labelText), capacity \(worker.concurrency)"
-        )
-        let group = ServiceGroup(
-            services: [errand.worker(worker), errand.scheduler(), errand.maintenance(), server],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-        )
-        do {
-            try await group.run()
-        } catch {
-            try? await project.shutdown()
-            throw CLIError("the server stopped with an error: \(error)")
-        }
-        try await project.shutdown()
     }
 }

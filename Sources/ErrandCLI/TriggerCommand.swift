@@ -65,17 +65,18 @@ struct TriggerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.openStore()
-        let errand = CLIEngine.remote(store: store)
-        let options = TriggerOptions(
-            after: after, priority: priority, tags: tags, idempotencyKey: idempotencyKey, ttl: ttl, concurrencyKey: concurrencyKey,
-            queue: queue, origin: CLIEngine.origin
-        )
-        let id = try await errand.trigger(TriggerRequest(task: task, payload: payload, options: options))
-        if json {
-            print(try RunFormatting.json(["id": id.rawValue], pretty: false))
-        } else {
-            print(id.rawValue)
+        try await database.withStore { store in
+            let errand = CLIEngine.remote(store: store)
+            let options = TriggerOptions(
+                after: after, priority: priority, tags: tags, idempotencyKey: idempotencyKey, ttl: ttl, concurrencyKey: concurrencyKey,
+                queue: queue, origin: CLIEngine.origin
+            )
+            let id = try await errand.trigger(TriggerRequest(task: task, payload: payload, options: options))
+            if json {
+                print(try RunFormatting.json(["id": id.rawValue], pretty: false))
+            } else {
+                print(id.rawValue)
+            }
         }
     }
 }
