@@ -70,6 +70,21 @@ extension Errand {
         return try await insertNewRuns(runs, now: now)
     }
 
+    /// Checks trigger requests and turns them into the runs a store inserts, without storing them:
+    /// for stores that insert in a transaction of the caller's (``ErrandPostgres``'s transactional
+    /// enqueue). The checks are the same as ``trigger(_:)``'s; an error names the item and field.
+    public func newRuns(for requests: [TriggerRequest]) throws -> [NewRun] {
+        let now = clock.now
+        return try requests.enumerated().map { index, request in
+            do {
+                return try makeRun(request, now: now)
+            } catch var error as ErrandError where requests.count > 1 {
+                error.message = "item \(index): \(error.message)"
+                throw error
+            }
+        }
+    }
+
     /// Stores new runs, wakes this process's workers and publishes `triggered` events.
     func insertNewRuns(_ runs: [NewRun], now: Date) async throws -> [RunID] {
         let results = try await store.insertRuns(runs, now: now)
