@@ -12,6 +12,10 @@ import ServiceLifecycle
 /// when every run is final. Step file lines: `start <run-id> <attempt>` when an attempt begins,
 /// `done <run-id> <attempt>` just before it returns.
 ///
+/// `--database` may be a PostgreSQL URL: then several of these processes share the work (the
+/// multi-process test), and `--queue-limit` caps how many `crash-step` attempts run at once across
+/// all of them.
+///
 /// With `--task steps` it runs `crash-steps` instead: three durable steps per run; step `n`'s
 /// closure writes `ran <run-id> <n>` and, once the step's output is stored, the handler writes
 /// `committed <run-id> <n>` (the durable-steps crash test).
@@ -28,8 +32,14 @@ struct CrashWorkerCommand: AsyncParsableCommand {
         var index: Int
     }
 
-    @Option(help: "The database file.", transform: { try DatabaseOptions.path(from: $0) })
+    @Option(help: "The database file or PostgreSQL URL.", transform: { try DatabaseOptions.path(from: $0) })
     var database: String
+
+    @Option(help: "The concurrency limit of crash-step's queue, across every process (default: none).")
+    var queueLimit: Int?
+
+    @Option(help: "Attempts this process runs at once.")
+    var concurrency = 8
 
     @Option(help: "How many runs to trigger (0: only work until every run is final).")
     var runs: Int
@@ -58,14 +68,24 @@ struct CrashWorkerCommand: AsyncParsableCommand {
         guard runs >= 0 else { throw ValidationError("invalid --runs \(runs): must be 0 or more") }
         guard batchSize >= 1 else { throw ValidationError("invalid --batch-size \(batchSize): must be at least 1") }
         guard timeout >= 1 else { throw ValidationError("invalid --timeout \(timeout): must be at least 1 second") }
+        if let queueLimit, queueLimit < 1 { throw ValidationError("invalid --queue-limit \(queueLimit): must be at least 1") }
+        guard concurrency >= 1 else { throw ValidationError("invalid --concurrency \(concurrency): must be at least 1") }
     }
 
     func run() async throws {
-        let store = try SQLiteRunStore(path: database)
+        let options = try DatabaseOptions.parse(["--database", database])
+        try await options.withStore { store in try await work(store) }
+    }
+
+    private func work(_ store: any CLIStore) async throws {
+        guard let counting = store as? any RunCounting else { throw CLIError("the store cannot count runs") }
         let logger = CLIEngine.logger(level: .error)
         let errand = Errand(store: store, configuration: .init(logger: logger))
         let log = try StepLog(path: stepFile)
-        let options = TaskOptions(retry: RetryPolicy(maxAttempts: 5, factor: 2, minDelay: .milliseconds(50), maxDelay: .seconds(1)))
+        let options = TaskOptions(
+            retry: RetryPolicy(maxAttempts: 5, factor: 2, minDelay: .milliseconds(50), maxDelay: .seconds(1)),
+            queue: QueueOptions(name: "crash", concurrency: queueLimit)
+        )
         let task = switch self.task {
         case .attempts:
             TaskDefinition<Step, NoOutput>("crash-step", options: options) { _, context in
@@ -90,7 +110,7 @@ struct CrashWorkerCommand: AsyncParsableCommand {
         try errand.register(task)
 
         let worker = errand.worker(WorkerConfiguration(
-            concurrency: 8, leaseDuration: .seconds(2), heartbeatInterval: .milliseconds(500), pollInterval: .milliseconds(100),
+            concurrency: concurrency, leaseDuration: .seconds(2), heartbeatInterval: .milliseconds(500), pollInterval: .milliseconds(100),
             shutdownGracePeriod: .seconds(5)
         ))
         let maintenance = errand.maintenance(MaintenanceConfiguration(rescueInterval: .milliseconds(500)))
@@ -98,7 +118,7 @@ struct CrashWorkerCommand: AsyncParsableCommand {
 
         let (runs, batchSize, timeout) = (self.runs, self.batchSize, self.timeout)
         let driver = Task<Bool, Never> {
-            let succeeded = await Self.drive(errand: errand, task: task, store: store, runs: runs, batchSize: batchSize, timeout: timeout)
+            let succeeded = await Self.drive(errand: errand, task: task, store: counting, runs: runs, batchSize: batchSize, timeout: timeout)
             await group.triggerGracefulShutdown()
             return succeeded
         }
@@ -110,7 +130,7 @@ struct CrashWorkerCommand: AsyncParsableCommand {
     /// Triggers `runs` runs in batches, printing `triggered <total>` after each, then waits until
     /// no run in the database is unfinished. Returns whether that happened within `timeout` seconds.
     private static func drive(
-        errand: Errand, task: TaskDefinition<Step, NoOutput>, store: SQLiteRunStore, runs: Int, batchSize: Int, timeout: Int
+        errand: Errand, task: TaskDefinition<Step, NoOutput>, store: any RunCounting, runs: Int, batchSize: Int, timeout: Int
     ) async -> Bool {
         do {
             var triggered = 0
@@ -120,16 +140,15 @@ struct CrashWorkerCommand: AsyncParsableCommand {
                 triggered += count
                 Console.line("triggered \(triggered)")
             }
-            let unfinished = Set(RunStatus.allCases.filter { !$0.isFinal })
             let deadline = ContinuousClock.now + .seconds(timeout)
-            while try await store.countRuns(statuses: unfinished) > 0 {
+            while try await store.runCounts().contains(where: { !$0.status.isFinal && $0.count > 0 }) {
                 guard ContinuousClock.now < deadline else {
                     Console.error("error: runs still unfinished after \(timeout) s")
                     return false
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            Console.line("finished \(try await store.countRuns())")
+            Console.line("finished \(try await store.runCounts().reduce(0) { $0 + $1.count })")
             return true
         } catch {
             Console.error("error: \(error)")
