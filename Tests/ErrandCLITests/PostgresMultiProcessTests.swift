@@ -126,9 +126,18 @@ struct PostgresMultiProcessTests {
         while ContinuousClock.now < deadline, StepLogLines(path: steps).doneCount < 2_000 {
             try await Task.sleep(for: .milliseconds(20))
         }
+        // Kill it while it holds runs (its worker id is host-pid-random), if that comes within 30 s.
+        let mine = "worker_id LIKE '%-\(victim.pid)-%'"
+        let busyDeadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < busyDeadline,
+              (Int(try Self.psql(url, "SELECT count(*) FROM errand.runs WHERE status = 'executing' AND \(mine)")) ?? 0) < 2 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         kill(victim.pid, SIGKILL)
         try #require(await victim.waitForExit(timeout: .seconds(10)))
         #expect(victim.process.terminationReason == .uncaughtSignal)
+        // Its attempts left open: their leases run out and the others rescue them as crashed.
+        let orphaned = Int(try Self.psql(url, "SELECT count(*) FROM errand.attempts WHERE ended_at IS NULL AND \(mine)")) ?? -1
         for worker in workers where worker !== victim {
             let exited = await worker.waitForExit(timeout: .seconds(300))
             try #require(exited, "a worker did not finish: \(worker.stderr)")
@@ -136,7 +145,9 @@ struct PostgresMultiProcessTests {
         }
         try expectEveryRunCompletedOnce(url, runs: runs)
         let crashed = Int(try Self.psql(url, "SELECT count(*) FROM errand.attempts WHERE outcome = 'crashed'")) ?? -1
-        #expect(crashed >= 1, "the killed worker's attempts were rescued as crashed")
+        #expect(crashed == orphaned, "each attempt the kill left open was rescued as crashed (\(orphaned) left open)")
+        #expect(try Self.psql(url, "SELECT count(*) FROM errand.attempts WHERE outcome = 'crashed' AND NOT (\(mine))") == "0",
+                "only the killed worker's attempts crashed")
         #expect(try Self.mostAtOnce(steps) <= 10)
     }
 }
