@@ -44,7 +44,7 @@ public final class SQLiteRunStore: RunStore {
                 try db.execute(sql: "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
             }
         }
-        pool = try DatabasePool(path: path, configuration: poolConfiguration)
+        pool = try Self.openPool(path: path, configuration: poolConfiguration, timeout: configuration.busyTimeout)
         // After the pool's own WAL set-up, which chooses NORMAL: only the writer commits.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.pragmaValue)")
@@ -57,6 +57,20 @@ public final class SQLiteRunStore: RunStore {
         versionConfiguration.readonly = true
         versionConfiguration.busyMode = Self.busyMode(configuration.busyTimeout)
         versionReader = try DatabaseQueue(path: path, configuration: versionConfiguration)
+    }
+
+    /// Opens the pool, trying again while another process holds the lock that the switch to WAL
+    /// needs: SQLite reports that switch's `SQLITE_BUSY` without calling the busy handler (two
+    /// processes creating one new file at once), so it is retried here, up to `timeout`.
+    static func openPool(path: String, configuration: GRDB.Configuration, timeout: Duration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(timeout.timeInterval)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(10_000)
+            }
+        }
     }
 
     /// Waits for another process's transaction in short, even steps (0.5 ms) up to `timeout`.
