@@ -49,6 +49,14 @@ enum InsertStatements {
         return (results, due)
     }
 
+    /// Inserts the runs inside the current transaction (``insert(_:now:_:_:)``) and, when one is
+    /// due at once, sends the coalesced notification, delivered when the transaction commits.
+    static func insertThenNotify(_ runs: [NewRun], now: Date, _ tables: Tables, _ session: Session) async throws -> [InsertResult] {
+        let (results, due) = try await insert(runs, now: now, tables, session)
+        if due { try await ChangeNotifier.notify(tables, session) }
+        return results
+    }
+
     /// Whether ``insertNotifying(_:now:_:_:)`` can insert `runs`: up to ``rowsPerStatement``
     /// runs, none with an idempotency key or a schedule occurrence.
     static func fitsOneStatement(_ runs: [NewRun]) -> Bool {

@@ -11,10 +11,6 @@ extension PostgresRunStore {
         if InsertStatements.fitsOneStatement(runs) {
             return try await session { session in try await InsertStatements.insertNotifying(runs, now: now, tables, session) }
         }
-        return try await transaction { session in
-            let (results, due) = try await InsertStatements.insert(runs, now: now, tables, session)
-            if due { try await ChangeNotifier.notify(tables, session) }
-            return results
-        }
+        return try await transaction { session in try await InsertStatements.insertThenNotify(runs, now: now, tables, session) }
     }
 }

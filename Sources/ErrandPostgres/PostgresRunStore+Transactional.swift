@@ -13,10 +13,7 @@ extension PostgresRunStore {
     /// the caller's transaction ends.
     public func insertRuns(_ runs: [NewRun], now: Date, on connection: PostgresConnection) async throws -> [InsertResult] {
         if runs.isEmpty { return [] }
-        let session = Session(connection: connection, logger: logger)
-        let (results, due) = try await InsertStatements.insert(runs, now: now, tables, session)
-        if due { try await ChangeNotifier.notify(tables, session) }
-        return results
+        return try await InsertStatements.insertThenNotify(runs, now: now, tables, Session(connection: connection, logger: logger))
     }
 }
 

@@ -64,9 +64,6 @@ public final class LeaderElection: Service, Sendable {
     /// or nil before the first try.
     public var currentHolder: String? { state.withLock { $0.holder } }
 
-    /// When this process's lease runs out, or nil when it does not lead.
-    var leaseUntil: Date? { state.withLock { $0.leaseUntil } }
-
     /// Signals `signal` whenever this process gains or loses leadership.
     func register(_ signal: WakeSignal) {
         state.withLock { $0.listeners.append(signal) }
