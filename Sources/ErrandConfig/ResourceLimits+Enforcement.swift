@@ -4,7 +4,7 @@ extension ResourceLimits {
     /// The argument vector that starts `executable` with `arguments` (program name first) under
     /// these limits.
     ///
-    /// How: `/bin/sh -c 'ulimit -v KB && ulimit -t SEC && ulimit -n N && exec "$0" "$@"' program
+    /// How: `/bin/sh -c 'ulimit -v KB; ulimit -S -t SEC; ulimit -H -t SEC+1; ulimit -n N; exec "$0" "$@"' program
     /// args…`. The shell sets the limits on itself (soft and hard) and then `exec`s the program,
     /// so the program inherits them from its first instruction. Simpler-looking ways are worse:
     /// `posix_spawn` has no attribute for resource limits; `fork` followed by `setrlimit` in a
@@ -17,13 +17,20 @@ extension ResourceLimits {
     /// 125 and a message saying so.
     func wrap(executable: String, arguments: [String]) -> (executable: String, arguments: [String]) {
         var steps: [String] = []
-        func limit(_ flag: String, _ value: Int, _ name: String) {
+        func limit(_ flag: String, _ value: Int, _ name: String, softOnly: Bool = false) {
             steps.append(
-                "ulimit -\(flag) \(value) 2>/dev/null || { echo \"errand: cannot set the \(name) limit to \(value) (the server's hard limit is $(ulimit -H -\(flag)))\" >&2; exit 125; }"
+                "ulimit \(softOnly ? "-S " : "")-\(flag) \(value) 2>/dev/null || { echo \"errand: cannot set the \(name) limit to \(value) (the server's hard limit is $(ulimit -H -\(flag)))\" >&2; exit 125; }"
             )
         }
         if let memoryBytes { limit("v", max(1, memoryBytes / 1024), "memory (KB)") }
-        if let cpuSeconds { limit("t", cpuSeconds, "CPU time (s)") }
+        if let cpuSeconds {
+            // Soft limit N, hard limit N + 1: the kernel sends SIGXCPU at N, which ends the program
+            // unless it handles the signal, and SIGKILL at N + 1. With both at N (what a bare
+            // `ulimit -t` sets) the kernel sends SIGKILL at once, which looks like any other kill.
+            // Lowering the hard limit fails only when it is already N, which is as good.
+            limit("t", cpuSeconds, "CPU time (s)", softOnly: true)
+            steps.append("ulimit -H -t \(cpuSeconds + 1) 2>/dev/null")
+        }
         if let openFiles { limit("n", openFiles, "open files") }
         let script = (steps + ["exec \"$0\" \"$@\""]).joined(separator: "; ")
         return ("/bin/sh", ["/bin/sh", "-c", script, executable] + arguments.dropFirst())

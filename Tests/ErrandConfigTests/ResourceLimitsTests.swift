@@ -74,7 +74,7 @@ struct ResourceLimitsTests {
             #expect(run.status == .failed)
             let message = run.error?.message ?? ""
             #expect(message.contains("/bin/sh exceeded its CPU time limit of 1 s"), "\(message)")
-            #expect(message.contains("SIGXCPU") || message.contains("SIGKILL"), "\(message)")
+            #expect(message.contains("SIGXCPU"), "\(message)")
         }
     }
 
