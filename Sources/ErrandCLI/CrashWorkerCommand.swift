@@ -141,15 +141,18 @@ struct CrashWorkerCommand: AsyncParsableCommand {
                 Console.line("triggered \(triggered)")
             }
             let deadline = ContinuousClock.now + .seconds(timeout)
-            while try await store.runCounts().contains(where: { !$0.status.isFinal && $0.count > 0 }) {
+            while true {
+                // A store error here (the database restarting) is waited out like unfinished runs.
+                if let counts = try? await store.runCounts(), !counts.contains(where: { !$0.status.isFinal && $0.count > 0 }) {
+                    Console.line("finished \(counts.reduce(0) { $0 + $1.count })")
+                    return true
+                }
                 guard ContinuousClock.now < deadline else {
                     Console.error("error: runs still unfinished after \(timeout) s")
                     return false
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            Console.line("finished \(try await store.runCounts().reduce(0) { $0 + $1.count })")
-            return true
         } catch {
             Console.error("error: \(error)")
             return false

@@ -6,7 +6,7 @@ extension PostgresRunStore {
     /// ``RunStore/heartbeat(runs:workerID:leaseUntil:now:)``.
     public func heartbeat(runs: [RunID], workerID: String, leaseUntil: Date, now: Date) async throws -> HeartbeatResult {
         if runs.isEmpty { return HeartbeatResult() }
-        let held = try await session { session in
+        let held = try await session { [self] session in
             try await session.map(
                 """
                 UPDATE \(unescaped: tables.runs) SET lease_expires_at = \(ColumnCoding.time(leaseUntil))
@@ -22,7 +22,7 @@ extension PostgresRunStore {
     /// ``RunStore/completeAttempts(_:)``.
     public func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?] {
         if completions.isEmpty { return [] }
-        return try await transaction { session in
+        return try await transaction { [self] session in
             let (runs, woke) = try await CompletionStatements.complete(completions, tables, session)
             if woke { try await ChangeNotifier.notify(tables, session) }
             return runs
@@ -32,7 +32,7 @@ extension PostgresRunStore {
     /// Records progress with one `UPDATE`; see
     /// ``RunStore/updateProgress(runID:attempt:message:percent:now:)``.
     public func updateProgress(runID: RunID, attempt: Int, message: String?, percent: Double?, now: Date) async throws -> Bool {
-        try await session { session in
+        try await session { [self] session in
             try await !session.rows(
                 """
                 UPDATE \(unescaped: tables.runs)
@@ -47,7 +47,7 @@ extension PostgresRunStore {
     /// Cancels a run in one transaction, waking its waiting parent when it was the parent's last
     /// unfinished awaited child; see ``RunStore/cancelRun(id:now:)``.
     public func cancelRun(id: RunID, now: Date) async throws -> CancelResult {
-        try await transaction { session in
+        try await transaction { [self] session in
             guard var run = try await RunColumns.fetch(id, lock: true, tables, session) else { return .notFound }
             if run.status.isFinal { return .alreadyFinal(run) }
             if run.status == .executing {

@@ -6,6 +6,6 @@ extension PostgresRunStore {
     /// queues' limits held across every process (see ``ClaimStatements``).
     public func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
         guard request.limit > 0 else { return [] }
-        return try await transaction { session in try await ClaimStatements.claim(request, tables, session) }
+        return try await transaction { [self] session in try await ClaimStatements.claim(request, tables, session) }
     }
 }

@@ -11,11 +11,18 @@ extension PostgresRunStore {
         /// How long the change feed waits before listening again after its connection failed;
         /// one second by default.
         public var listenRetryDelay: Duration
+        /// How long one operation (waiting for a pooled connection, then its statements) may take
+        /// before it fails with a ``PostgresStoreError`` and is abandoned; `nil` for no limit.
+        /// 30 seconds by default. The bound is there for calls that would otherwise wait for ever
+        /// when the server restarts at the wrong moment; the engine retries what failed. Schema
+        /// migrations have no limit.
+        public var operationTimeout: Duration?
 
         /// Creates settings.
-        public init(transactionRetries: Int = 5, listenRetryDelay: Duration = .seconds(1)) {
+        public init(transactionRetries: Int = 5, listenRetryDelay: Duration = .seconds(1), operationTimeout: Duration? = .seconds(30)) {
             self.transactionRetries = transactionRetries
             self.listenRetryDelay = listenRetryDelay
+            self.operationTimeout = operationTimeout
         }
     }
 

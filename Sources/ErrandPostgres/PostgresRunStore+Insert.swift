@@ -9,8 +9,8 @@ extension PostgresRunStore {
     public func insertRuns(_ runs: [NewRun], now: Date) async throws -> [InsertResult] {
         if runs.isEmpty { return [] }
         if InsertStatements.fitsOneStatement(runs) {
-            return try await session { session in try await InsertStatements.insertNotifying(runs, now: now, tables, session) }
+            return try await session { [self] session in try await InsertStatements.insertNotifying(runs, now: now, tables, session) }
         }
-        return try await transaction { session in try await InsertStatements.insertThenNotify(runs, now: now, tables, session) }
+        return try await transaction { [self] session in try await InsertStatements.insertThenNotify(runs, now: now, tables, session) }
     }
 }

@@ -8,7 +8,7 @@ extension PostgresRunStore: LeaseStore {
     public func acquireLease(_ name: String, holder: String, until: Date, now: Date) async throws -> Lease {
         let untilSeconds = ColumnCoding.time(until)
         let nowSeconds = ColumnCoding.time(now)
-        return try await transaction { session in
+        return try await transaction { [self] session in
             try await session.execute(
                 """
                 INSERT INTO \(unescaped: tables.leases) AS l (name, holder, expires_at, acquired_at)
@@ -35,7 +35,7 @@ extension PostgresRunStore: LeaseStore {
 
     @discardableResult
     public func releaseLease(_ name: String, holder: String) async throws -> Bool {
-        try await session { session in
+        try await session { [self] session in
             try await session.map(
                 "DELETE FROM \(unescaped: tables.leases) WHERE name = \(name) AND holder = \(holder) RETURNING 1"
             ) { _ in true }

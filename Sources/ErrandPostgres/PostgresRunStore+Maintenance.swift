@@ -8,7 +8,7 @@ extension PostgresRunStore {
     /// ``RunStore/expireRuns(now:limit:)``.
     public func expireRuns(now: Date, limit: Int) async throws -> [RunRecord] {
         guard limit > 0 else { return [] }
-        return try await transaction { session in
+        return try await transaction { [self] session in
             let runs = try await RunColumns.records(
                 """
                 SELECT \(unescaped: RunColumns.selection) FROM \(unescaped: tables.runs)
@@ -36,7 +36,7 @@ extension PostgresRunStore {
     public func pruneRuns(finishedBefore cutoffs: [RunStatus: Date], limit: Int) async throws -> Int {
         let cutoffs = cutoffs.filter { $0.key.isFinal }
         guard limit > 0, !cutoffs.isEmpty else { return 0 }
-        return try await transaction { session in
+        return try await transaction { [self] session in
             var victims: [(sequence: Int64, id: String)] = []
             for (status, cutoff) in cutoffs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 victims += try await session.map(

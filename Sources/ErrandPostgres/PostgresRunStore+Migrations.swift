@@ -25,7 +25,7 @@ extension PostgresRunStore {
         var applied: [Int] = []
         for (index, statements) in versions.enumerated() {
             let version = index + 1
-            let ran = try await transaction { session in
+            let ran = try await transaction(bounded: false) { [self] session in
                 try await session.execute("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey), hashtext(\(schema)))")
                 try await session.execute("CREATE SCHEMA IF NOT EXISTS \(unescaped: tables.schema)")
                 try await session.execute("""
@@ -52,7 +52,7 @@ extension PostgresRunStore {
 
     /// The newest version applied to the store's schema, 0 when none is.
     public func appliedSchemaVersion() async throws -> Int {
-        try await session { session in
+        try await session { [self] session in
             let exists = try await session.rows("SELECT to_regclass(\(tables.migrations))::text")
             guard let first = exists.first, !RowReader(first).isNull(0) else { return 0 }
             let rows = try await session.rows("SELECT coalesce(max(version), 0)::int8 FROM \(unescaped: tables.migrations)")

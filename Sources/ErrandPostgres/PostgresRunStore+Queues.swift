@@ -10,7 +10,7 @@ extension PostgresRunStore {
         let names = latest.keys.sorted()
         // A limit travels as -1 for none: a bound array cannot hold NULL.
         let limits = names.map { latest[$0].flatMap { $0 } ?? -1 }
-        try await session { session in
+        try await session { [self] session in
             try await session.execute(
                 """
                 INSERT INTO \(unescaped: tables.queues) (name, concurrency)
@@ -23,7 +23,7 @@ extension PostgresRunStore {
 
     /// Pauses or resumes a queue, creating it without a limit if unknown.
     public func setQueuePaused(_ name: String, paused: Bool) async throws {
-        try await session { session in
+        try await session { [self] session in
             try await session.execute(
                 """
                 INSERT INTO \(unescaped: tables.queues) (name, concurrency, paused) VALUES (\(name), NULL, \(paused))
@@ -36,7 +36,7 @@ extension PostgresRunStore {
     /// Every configured queue and every queue holding runs, by name, with counts of unfinished
     /// runs, read in one transaction.
     public func queueStates() async throws -> [QueueState] {
-        try await transaction { session in
+        try await transaction { [self] session in
             var states: [String: QueueState] = [:]
             let configured = try await session.map("SELECT name, concurrency, paused FROM \(unescaped: tables.queues)") { row in
                 QueueState(config: QueueConfig(name: try row.string(0), concurrency: try row.optionalInt(1)), paused: try row.bool(2), counts: [:])

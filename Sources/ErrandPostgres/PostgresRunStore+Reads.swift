@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresRunStore {
     /// The run with its attempts and steps, read in one transaction (one snapshot).
     public func run(id: RunID) async throws -> RunRecord? {
-        try await transaction { session in
+        try await transaction { [self] session in
             guard var run = try await RunColumns.fetch(id, tables, session) else { return nil }
             run.steps = try await StepColumns.steps(of: id, tables, session)
             return run
@@ -31,7 +31,7 @@ extension PostgresRunStore {
         let clause = filter.clause
         let sql = "SELECT \(RunColumns.selection) FROM \(tables.runs) \(clause) ORDER BY sequence DESC LIMIT \(filter.binder.add(limit + 1, "int8"))"
         let query = filter.binder.query(sql)
-        let runs = try await session { session in try await RunColumns.records(query, attempts: false, tables, session) }
+        let runs = try await session { [self] session in try await RunColumns.records(query, attempts: false, tables, session) }
         let page = Paging.page(runs, limit: limit, sequence: \.sequence)
         return RunPage(runs: page.rows, nextCursor: page.nextCursor)
     }
@@ -39,7 +39,7 @@ extension PostgresRunStore {
     /// Executing runs whose lease expired before `now`, oldest lease first, with their attempts.
     public func expiredLeases(now: Date, limit: Int) async throws -> [RunRecord] {
         guard limit > 0 else { return [] }
-        return try await transaction { session in
+        return try await transaction { [self] session in
             try await RunColumns.records(
                 """
                 SELECT \(unescaped: RunColumns.selection) FROM \(unescaped: tables.runs)
@@ -57,7 +57,7 @@ extension PostgresRunStore {
     public func nextDueTime(queues: Set<String>?) async throws -> Date? {
         if let queues, queues.isEmpty { return nil }
         let never = ColumnCoding.time(.distantFuture)
-        let due = try await session { session in
+        let due = try await session { [self] session in
             if let queues {
                 return try await session.map(
                     """

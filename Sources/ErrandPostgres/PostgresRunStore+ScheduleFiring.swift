@@ -9,7 +9,7 @@ extension PostgresRunStore {
     public func dueSchedules(now: Date, limit: Int) async throws -> [DueSchedule] {
         guard limit > 0 else { return [] }
         let time = ColumnCoding.time(now)
-        let rows = try await transaction { session in
+        let rows = try await transaction { [self] session in
             let read = { (row: RowReader) in
                 (try ScheduleColumns.record(row), try row.optionalString(ScheduleColumns.names.count).flatMap(RunStatus.init(rawValue:)))
             }
@@ -44,7 +44,7 @@ extension PostgresRunStore {
 
     /// The earliest fire time of unpaused schedules: one probe of `schedules_due`.
     public func nextScheduleFireTime() async throws -> Date? {
-        try await session { session in
+        try await session { [self] session in
             try await session.map(
                 "SELECT min(next_fire_at) FROM \(unescaped: tables.schedules) WHERE NOT paused AND next_fire_at IS NOT NULL"
             ) { try $0.optionalDouble(0) }
@@ -57,7 +57,7 @@ extension PostgresRunStore {
     /// has a run is skipped: `runs_occurrence`), then the last run's id; see
     /// ``ScheduleStore/fireSchedule(_:)``.
     public func fireSchedule(_ firing: ScheduleFiring) async throws -> ScheduleFireResult {
-        try await transaction { session in
+        try await transaction { [self] session in
             let applied = try await session.rows(
                 """
                 UPDATE \(unescaped: tables.schedules)

@@ -8,7 +8,7 @@ extension PostgresRunStore: ScheduleStore {
     /// ``ScheduleStore/upsertSchedules(_:onConflict:now:)``.
     public func upsertSchedules(_ schedules: [Schedule], onConflict: ScheduleConflict, now: Date) async throws -> [ScheduleUpsertResult] {
         if schedules.isEmpty { return [] }
-        return try await transaction { session in
+        return try await transaction { [self] session in
             var results: [ScheduleUpsertResult] = []
             for schedule in schedules {
                 if try await ScheduleColumns.insert(schedule, tables, session) {
@@ -32,12 +32,12 @@ extension PostgresRunStore: ScheduleStore {
 
     /// The schedule with an id.
     public func schedule(id: String) async throws -> Schedule? {
-        try await session { session in try await ScheduleColumns.fetch(id: id, tables, session) }
+        try await session { [self] session in try await ScheduleColumns.fetch(id: id, tables, session) }
     }
 
     /// The schedule with a key.
     public func schedule(key: String) async throws -> Schedule? {
-        try await session { session in try await ScheduleColumns.fetch(key: key, tables, session) }
+        try await session { [self] session in try await ScheduleColumns.fetch(key: key, tables, session) }
     }
 
     /// Schedules matching the query, by id; see ``ScheduleStore/listSchedules(_:)``.
@@ -51,13 +51,13 @@ extension PostgresRunStore: ScheduleStore {
         let clause = filter.clause
         let sql = "SELECT \(ScheduleColumns.selection) FROM \(tables.schedules) \(clause) ORDER BY id LIMIT \(filter.binder.add(Paging.limit(query.limit), "int8"))"
         let statement = filter.binder.query(sql)
-        return try await session { session in try await session.map(statement, ScheduleColumns.record) }
+        return try await session { [self] session in try await session.map(statement, ScheduleColumns.record) }
     }
 
     /// Pauses or resumes a schedule in one transaction; see
     /// ``ScheduleStore/setSchedulePaused(id:paused:nextFireAt:now:)``.
     public func setSchedulePaused(id: String, paused: Bool, nextFireAt: Date?, now: Date) async throws -> Schedule? {
-        try await transaction { session in
+        try await transaction { [self] session in
             guard let schedule = try await session.map(
                 "SELECT \(unescaped: ScheduleColumns.selection) FROM \(unescaped: tables.schedules) WHERE id = \(id) FOR UPDATE",
                 ScheduleColumns.record
@@ -85,7 +85,7 @@ extension PostgresRunStore: ScheduleStore {
 
     /// Deletes a schedule in one statement (its runs are kept).
     public func deleteSchedule(id: String) async throws -> Schedule? {
-        try await session { session in
+        try await session { [self] session in
             try await session.map(
                 "DELETE FROM \(unescaped: tables.schedules) WHERE id = \(id) RETURNING \(unescaped: ScheduleColumns.selection)",
                 ScheduleColumns.record
@@ -96,7 +96,7 @@ extension PostgresRunStore: ScheduleStore {
     /// Deletes declared schedules whose keys are not listed, in one statement; see
     /// ``ScheduleStore/deleteDeclaredSchedules(except:)``.
     public func deleteDeclaredSchedules(except keys: Set<String>) async throws -> [Schedule] {
-        try await session { session in
+        try await session { [self] session in
             try await session.map(
                 """
                 DELETE FROM \(unescaped: tables.schedules) WHERE declared AND NOT (key = ANY(\(keys.sorted())))

@@ -4,30 +4,30 @@ import Foundation
 extension PostgresRunStore {
     /// The run's steps in the order they were first recorded; see ``RunStore/steps(runID:)``.
     public func steps(runID: RunID) async throws -> [StepRecord] {
-        try await session { session in try await StepColumns.steps(of: runID, tables, session) }
+        try await session { [self] session in try await StepColumns.steps(of: runID, tables, session) }
     }
 
     /// Records a step with one statement fenced on the run still executing `attempt`; see
     /// ``RunStore/saveStep(_:runID:attempt:)``.
     public func saveStep(_ step: StepRecord, runID: RunID, attempt: Int) async throws -> Bool {
-        try await session { session in try await StepColumns.save(step, runID: runID, attempt: attempt, tables, session) }
+        try await session { [self] session in try await StepColumns.save(step, runID: runID, attempt: attempt, tables, session) }
     }
 
     /// Stores a pending token, or returns the one holding its idempotency key; see
     /// ``RunStore/createToken(_:)``.
     public func createToken(_ token: WaitToken) async throws -> WaitToken {
-        try await transaction { session in try await TokenColumns.create(token, tables, session) }
+        try await transaction { [self] session in try await TokenColumns.create(token, tables, session) }
     }
 
     /// The token with this id.
     public func token(id: String) async throws -> WaitToken? {
-        try await session { session in try await TokenColumns.fetch(id: id, tables, session) }
+        try await session { [self] session in try await TokenColumns.fetch(id: id, tables, session) }
     }
 
     /// Resolves a pending token and wakes its `waiting` run, in one transaction; see
     /// ``RunStore/resolveToken(id:resolution:now:)``.
     public func resolveToken(id: String, resolution: TokenResolution, now: Date) async throws -> TokenResolveResult {
-        try await transaction { session in
+        try await transaction { [self] session in
             guard var token = try await TokenColumns.fetch(id: id, lock: true, tables, session) else { return .notFound }
             guard token.status == .pending else { return .alreadyResolved(token) }
             token.apply(resolution, at: now)

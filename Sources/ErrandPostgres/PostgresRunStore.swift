@@ -2,6 +2,7 @@ import Errand
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The ``RunStore`` for many processes on many machines: one PostgreSQL database shared by every
 /// Errand process.
@@ -74,13 +75,14 @@ public final class PostgresRunStore: RunStore {
     /// Runs `body` in one transaction on a pooled connection: `BEGIN`, the body, `COMMIT` (or
     /// `ROLLBACK` when the body throws). A transaction that lost a deadlock or a serialization
     /// conflict is run again from the start, up to ``Configuration/transactionRetries`` times.
-    func transaction<T: Sendable>(_ body: @Sendable (Session) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        bounded: Bool = true, _ body: @escaping @Sendable (Session) async throws -> T
+    ) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await client.withConnection { connection in
-                    let session = Session(connection: connection, logger: logger)
+                return try await leased(bounded: bounded) { session in
                     try await session.execute("BEGIN")
                     do {
                         let value = try await body(session)
@@ -100,16 +102,32 @@ public final class PostgresRunStore: RunStore {
 
     /// Runs `body` on a pooled connection outside a transaction: for one statement, which
     /// PostgreSQL runs as a transaction of its own.
-    func session<T: Sendable>(_ body: @Sendable (Session) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await body(Session(connection: connection, logger: logger))
+    func session<T: Sendable>(_ body: @escaping @Sendable (Session) async throws -> T) async throws -> T {
+        try await leased(bounded: true, body)
+    }
+
+    /// Runs `body` on a pooled connection, within ``Configuration/operationTimeout`` when
+    /// `bounded` (waiting for the connection included). Past it the call throws a
+    /// ``PostgresStoreError`` saying whether it was still waiting for a connection or already
+    /// running statements, and is abandoned (see ``OperationDeadline``).
+    private func leased<T: Sendable>(bounded: Bool, _ body: @escaping @Sendable (Session) async throws -> T) async throws -> T {
+        let limit = bounded ? configuration.operationTimeout : nil
+        let connected = ConnectedFlag()
+        return try await OperationDeadline.run(limit: limit) {
+            let stage = connected.isSet ? "running its statements" : "waiting for a connection"
+            return PostgresStoreError(message: "PostgreSQL did not answer within \(limit ?? .zero) (\(stage)); the operation was abandoned")
+        } _: { [client, logger] in
+            try await client.withConnection { connection in
+                connected.set()
+                return try await body(Session(connection: connection, logger: logger))
+            }
         }
     }
 
     /// Deletes every run with its attempts, steps, tokens and log lines (queue settings,
     /// schedules, published events, subscriptions and tokens created outside any run are kept).
     public func deleteAllRuns() async throws {
-        try await transaction { session in
+        try await transaction { [self] session in
             try await session.execute("DELETE FROM \(unescaped: tables.attempts)")
             try await session.execute("DELETE FROM \(unescaped: tables.steps)")
             try await session.execute("DELETE FROM \(unescaped: tables.waitTokens) WHERE run_id IS NOT NULL")
@@ -120,7 +138,7 @@ public final class PostgresRunStore: RunStore {
 
     /// How many runs are in one of `statuses` (`nil`: all runs).
     public func countRuns(statuses: Set<RunStatus>? = nil) async throws -> Int {
-        try await session { session in
+        try await session { [self] session in
             let rows: [PostgresRow]
             if let statuses {
                 rows = try await session.rows(

@@ -9,8 +9,10 @@ import Darwin
 
 /// Several `errand crash-worker` processes share one PostgreSQL database: a queue limited to 10
 /// never has more than 10 attempts running across all of them, every run completes exactly once,
-/// and when one process is killed with SIGKILL its runs are rescued and complete. Needs
-/// `ERRAND_POSTGRES_URL` and `ERRAND_POSTGRES_BIN` (from `.ci/with-postgres`); fails without them.
+/// when one process is killed with SIGKILL its runs are rescued and complete, and when the server
+/// restarts mid-load the processes reconnect and finish the work. Three `errand serve` processes
+/// sharing a schedule fire each occurrence once, and one takes over when the leader is killed. Needs `ERRAND_POSTGRES_URL`,
+/// `ERRAND_POSTGRES_BIN` and `ERRAND_POSTGRES_DATA` (from `.ci/with-postgres`); fails without them.
 @Suite("PostgreSQL: many worker processes", .serialized)
 struct PostgresMultiProcessTests {
     /// A new, empty database on the test server; returns its URL.
@@ -40,6 +42,42 @@ struct PostgresMultiProcessTests {
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "psql failed on: \(sql)")
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Restarts the test server (`pg_ctl restart -m fast`: open connections are cut, the server
+    /// is down for a moment and comes back on the same port), as the `postgres` user. Started with
+    /// `posix_spawn` and reaped with `waitpid`, with all output to /dev/null and no other
+    /// descriptor open: the new server inherits pg_ctl's descriptors and outlives the test.
+    static func restartServer() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let data = environment["ERRAND_POSTGRES_DATA"] else {
+            Issue.record("ERRAND_POSTGRES_DATA is not set: run the tests under .ci/with-postgres (scripts/test does)")
+            throw CancellationError()
+        }
+        let bin = environment["ERRAND_POSTGRES_BIN"] ?? "/usr/lib/postgresql/15/bin"
+        let log = URL(fileURLWithPath: data).deletingLastPathComponent().appendingPathComponent("server.log").path
+        var command = [bin + "/pg_ctl", "-D", data, "-l", log, "-m", "fast", "-w", "-t", "60", "restart"]
+        if getuid() == 0 { command = ["/usr/sbin/runuser", "-u", "postgres", "--"] + command }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        // Nothing else either: the server outlives the test, and an inherited descriptor (a CI
+        // runner's output pipe, a build lock) would stay open as long as it runs.
+        // (glibc 2.34+ has posix_spawn_file_actions_addclosefrom_np; Swift does not see its _GNU_SOURCE declaration.)
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        let closeFrom = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"))
+        _ = unsafeBitCast(closeFrom, to: CloseFrom.self)(&actions, 3)
+        let arguments = command.map { strdup($0) } + [nil]
+        defer { for argument in arguments { free(argument) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, arguments, environ)
+        try #require(spawned == 0, "could not start \(command[0]): error \(spawned)")
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        try #require(status == 0, "pg_ctl restart failed (wait status \(status)); see \(log)")
     }
 
     /// The most attempts running at once, by the order of the start and done lines in the shared
@@ -149,5 +187,97 @@ struct PostgresMultiProcessTests {
         #expect(try Self.psql(url, "SELECT count(*) FROM errand.attempts WHERE outcome = 'crashed' AND NOT (\(mine))") == "0",
                 "only the killed worker's attempts crashed")
         #expect(try Self.mostAtOnce(steps) <= 10)
+    }
+
+    @Test(.timeLimit(.minutes(6)))
+    func workersCarryOnAcrossAServerRestart() async throws {
+        let url = try Self.freshDatabase()
+        let directory = try ErrandBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let steps = directory.appendingPathComponent("steps.log").path
+        let runs = 10_000
+        let workers = try await startWorkers(url, runs: runs, steps: steps, in: directory)
+        defer { for worker in workers where worker.process.isRunning { kill(worker.pid, SIGKILL) } }
+        let startedAt = try Self.psql(url, "SELECT pg_postmaster_start_time()")
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline, StepLogLines(path: steps).doneCount < 2_000 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let doneBefore = StepLogLines(path: steps).doneCount
+        try Self.restartServer()
+        #expect(try Self.psql(url, "SELECT pg_postmaster_start_time()") != startedAt, "the server restarted")
+        for worker in workers {
+            let exited = await worker.waitForExit(timeout: .seconds(300))
+            try #require(exited, "a worker did not finish: \(worker.stderr)")
+            #expect(worker.process.terminationStatus == 0, "\(worker.stderr)")
+        }
+        #expect(doneBefore < runs, "the restart came mid-load (\(doneBefore) of \(runs) done before it)")
+        try expectEveryRunCompletedOnce(url, runs: runs)
+        #expect(try Self.mostAtOnce(steps) <= 10)
+        // Times are stored as seconds since 2001-01-01 (Foundation's reference date), 978307200 after the Unix epoch.
+        #expect(try Self.psql(url, "SELECT count(DISTINCT worker_id) FROM errand.attempts WHERE started_at + 978307200 > extract(epoch FROM pg_postmaster_start_time())") == "4",
+                "all four processes worked after the restart")
+    }
+
+    /// Polls `sql` until `done` holds for its output or `limit` passes; returns the last output.
+    static func poll(_ url: String, _ sql: String, within limit: Duration, until done: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + limit
+        var output = try psql(url, sql)
+        while !done(output), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            output = try psql(url, sql)
+        }
+        return output
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func threeSchedulersFireEachOccurrenceOnceAndOneTakesOverFromAKilledLeader() async throws {
+        let url = try Self.freshDatabase()
+        let directory = try ErrandBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Every minute, on the minute: three `errand serve` processes load the same schedule.
+        let project = "tasks:\n  tick:\n    shell: \"true\"\n    schedule: \"cron(* * * * ? *)\"\n"
+        try project.write(to: directory.appendingPathComponent("errand.yml"), atomically: true, encoding: .utf8)
+        var serves: [ChildProcess] = []
+        defer { for serve in serves where serve.process.isRunning { kill(serve.pid, SIGKILL) } }
+        for index in 0..<3 {
+            serves.append(try ChildProcess(["serve", "--port", "0", "--database", url], in: directory, label: "serve-\(index)"))
+        }
+        let holderSQL = "SELECT holder FROM errand.leases WHERE expires_at + 978307200 > extract(epoch FROM clock_timestamp())"
+        // The holder names the process: host:pid:random.
+        func process(holding holder: String) -> ChildProcess? {
+            serves.first { holder.contains(":\($0.pid):") }
+        }
+        let migrated = try await Self.poll(url, "SELECT to_regclass('errand.leases') IS NOT NULL", within: .seconds(30)) { $0 == "t" }
+        try #require(migrated == "t", "no serve process migrated the database: \(serves.map(\.stderr))")
+        let firstHolder = try await Self.poll(url, holderSQL, within: .seconds(30)) { process(holding: $0) != nil }
+        let leader = try #require(process(holding: firstHolder), "no serve process leads: \(serves.map(\.stderr))")
+
+        let firedSQL = "SELECT count(*) FROM errand.runs WHERE schedule_id IS NOT NULL"
+        let fired = try await Self.poll(url, firedSQL, within: .seconds(75)) { (Int($0) ?? 0) >= 1 }
+        try #require(fired == "1", "the first occurrence fired once (\(fired) runs)")
+        kill(leader.pid, SIGKILL)
+        let killedAt = ContinuousClock.now
+        try #require(await leader.waitForExit(timeout: .seconds(10)))
+        let nextHolder = try await Self.poll(url, holderSQL, within: .seconds(25)) { holder in
+            process(holding: holder).map { $0 !== leader } ?? false
+        }
+        let takeover = ContinuousClock.now - killedAt
+        let successor = try #require(process(holding: nextHolder), "no process took over: \(nextHolder)")
+        #expect(successor !== leader)
+        #expect(takeover <= .seconds(17), "a follower took over within the 15 s lease (and a poll): \(takeover)")
+
+        let firedAgain = try await Self.poll(url, firedSQL, within: .seconds(75)) { (Int($0) ?? 0) >= 2 }
+        #expect(firedAgain == "2", "the next occurrence fired once, from the new leader (\(firedAgain) runs)")
+        // Give a duplicate a chance to appear, then check: one run per occurrence, a minute apart.
+        try await Task.sleep(for: .seconds(2))
+        let occurrences = try Self.psql(url, "SELECT occurrence_at FROM errand.runs WHERE schedule_id IS NOT NULL ORDER BY occurrence_at")
+            .split(separator: "\n").compactMap { Double($0) }
+        #expect(occurrences.count == 2 && Set(occurrences).count == 2, "each occurrence fired once: \(occurrences)")
+        if occurrences.count == 2 { #expect(occurrences[1] - occurrences[0] == 60, "no occurrence skipped: \(occurrences)") }
+        for serve in serves where serve !== leader {
+            kill(serve.pid, SIGTERM)
+            #expect(await serve.waitForExit(timeout: .seconds(20)), "\(serve.stderr)")
+        }
     }
 }
