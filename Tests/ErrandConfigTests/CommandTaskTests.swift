@@ -139,13 +139,15 @@ struct CommandTaskTests {
         }
     }
 
+    // The 4 s timeouts leave a loaded 2-core machine time to start the shell and write its pid
+    // files before the kill (1 s was not always enough in CI).
     @Test("a timeout kills the command's whole process group, and no zombie is left")
     func timeoutKillsGroup() async throws {
         let yaml = #"""
             tasks:
               sleeper:
                 shell: 'echo $$ > leader.pid; sleep 30 & echo $! > child.pid; wait'
-                timeout: 1s
+                timeout: 4s
                 retry: 1
             """#
         try await LiveProject.run(yaml) { project in
@@ -161,7 +163,7 @@ struct CommandTaskTests {
             tasks:
               stubborn:
                 shell: 'trap "" TERM; echo $$ > leader.pid; sleep 30 & echo $! > child.pid; wait; wait'
-                timeout: 1s
+                timeout: 4s
                 retry: 1
             """#
         try await LiveProject.run(yaml, killGracePeriod: .milliseconds(500)) { project in

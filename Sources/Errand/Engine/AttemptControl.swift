@@ -56,6 +56,10 @@ final class AttemptControl: Sendable {
 
     var interruption: Interruption? { state.withLock { $0.interruption } }
 
+    /// Whether the attempt's result is decided (the handler returned or threw, or an interruption
+    /// came first): its deadline no longer matters, even while its outcome is still being written.
+    var isDecided: Bool { state.withLock { $0.result != nil } }
+
     var timeout: Duration { state.withLock { $0.timeout } }
 
     /// When the attempt must stop: its timeout or the run's maximum duration, whichever is first.

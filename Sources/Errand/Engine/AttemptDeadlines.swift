@@ -46,7 +46,9 @@ final class AttemptDeadlines: Sendable {
             let now = clock.now
             let attempts = state.withLock { $0.attempts.values.map { $0 } }
             var earliest: Date?
-            for control in attempts where !control.checkDeadline(now: now) && control.interruption == nil {
+            // A decided attempt is skipped: one whose outcome write is slow (the database
+            // restarting) would otherwise keep a past deadline here and the loop would spin.
+            for control in attempts where !control.isDecided && !control.checkDeadline(now: now) {
                 let deadline = control.deadline
                 earliest = earliest.map { min($0, deadline) } ?? deadline
             }
