@@ -18,7 +18,9 @@ struct BenchPhaseCommand: AsyncParsableCommand {
         case "enqueue_batch": figures = try await runner.enqueueBatch()
         case "drain": figures = try await runner.drain()
         case "e2e": figures = try await runner.endToEnd()
-        case "claim_delayed": figures = try await runner.claimWithDelayedRuns()
+        case "e2e-processes": figures = try await EndToEndProcesses.run(settings: settings)
+        case "e2e-worker": figures = try await EndToEndProcesses.worker(settings: settings)
+        case "claim_delayed": figures = try await ClaimBenchmark.run(settings: settings)
         case "schedule": figures = try await ScheduleBenchmark.run(settings: settings)
         case "cron": figures = Self.cronFigures()
         case "steps": figures = try await StepBenchmark.run(settings: settings)
@@ -29,7 +31,8 @@ struct BenchPhaseCommand: AsyncParsableCommand {
         }
         for figure in figures { figure.emit() }
         if phase != "latency-producer", let peak = BenchProcess.peakMemoryMB() {
-            BenchFigure(name: "\(phase.replacingOccurrences(of: "-worker", with: ""))_peak_rss", value: peak, unit: "MB").emit()
+            let name = phase == "e2e-processes" ? EndToEndProcesses.figureName(processes: settings.processes) : phase.replacingOccurrences(of: "-worker", with: "")
+            BenchFigure(name: "\(name)_peak_rss", value: peak, unit: "MB").emit()
         }
     }
 

@@ -1,4 +1,5 @@
 import Errand
+import ErrandPostgres
 import ErrandSQLite
 import Foundation
 import Logging
@@ -17,14 +18,13 @@ struct BenchPhaseRunner: Sendable {
 
     static let taskName = "bench-noop"
 
-    /// Untimed: empties the tables and checkpoints the log, before each phase.
+    /// Untimed: empties the tables and settles the storage, before each phase (see
+    /// ``BenchStore/resetForBench()``).
     static func reset(_ settings: BenchSettings) async throws {
-        let store = try settings.openStore()
-        try await store.deleteAllRuns()
-        try await store.checkpoint()
+        try await settings.withStore { store in try await store.resetForBench() }
     }
 
-    func makeErrand(store: SQLiteRunStore, handler: @escaping @Sendable (BenchPayload, RunContext) async throws -> NoOutput = { _, _ in NoOutput() }) throws -> (Errand, TaskDefinition<BenchPayload, NoOutput>) {
+    func makeErrand(store: any BenchStore, handler: @escaping @Sendable (BenchPayload, RunContext) async throws -> NoOutput = { _, _ in NoOutput() }) throws -> (Errand, TaskDefinition<BenchPayload, NoOutput>) {
         var logger = Logger(label: "errand.bench")
         logger.logLevel = .warning
         let errand = Errand(store: store, configuration: .init(retention: [:], logger: logger))
@@ -38,169 +38,146 @@ struct BenchPhaseRunner: Sendable {
     }
 
     func enqueueSingle() async throws -> [BenchFigure] {
-        let (errand, task) = try makeErrand(store: try settings.openStore())
-        let start = ContinuousClock.now
-        for index in 0..<settings.single {
-            try await errand.trigger(task, BenchPayload(i: index))
+        try await settings.withStore { store in
+            let (errand, task) = try makeErrand(store: store)
+            let start = ContinuousClock.now
+            for index in 0..<settings.single {
+                try await errand.trigger(task, BenchPayload(i: index))
+            }
+            let elapsed = ContinuousClock.now - start
+            writeLine("# enqueue_single: \(settings.single) runs in \(format(elapsed)); errand.trigger, one durable commit per call")
+            return [BenchFigure(name: "enqueue_single", value: Double(settings.single) / elapsed.timeInterval, unit: "jobs/s")]
         }
-        let elapsed = ContinuousClock.now - start
-        writeLine("# enqueue_single: \(settings.single) runs in \(format(elapsed)); errand.trigger, one durable commit per call")
-        return [BenchFigure(name: "enqueue_single", value: Double(settings.single) / elapsed.timeInterval, unit: "jobs/s")]
     }
 
     func enqueueBatch() async throws -> [BenchFigure] {
-        let (errand, task) = try makeErrand(store: try settings.openStore())
-        let batches = max(1, settings.batchJobs / settings.batchSize)
-        let payloads = (0..<settings.batchSize).map { BenchPayload(i: $0) }
-        let start = ContinuousClock.now
-        for _ in 0..<batches {
-            try await errand.batchTrigger(task, payloads)
+        try await settings.withStore { store in
+            let (errand, task) = try makeErrand(store: store)
+            let batches = max(1, settings.batchJobs / settings.batchSize)
+            let payloads = (0..<settings.batchSize).map { BenchPayload(i: $0) }
+            let start = ContinuousClock.now
+            for _ in 0..<batches {
+                try await errand.batchTrigger(task, payloads)
+            }
+            let elapsed = ContinuousClock.now - start
+            let total = batches * settings.batchSize
+            writeLine("# enqueue_batch: \(total) runs in \(format(elapsed)); errand.batchTrigger of \(settings.batchSize), one commit per call")
+            return [BenchFigure(name: "enqueue_batch", value: Double(total) / elapsed.timeInterval, unit: "jobs/s")]
         }
-        let elapsed = ContinuousClock.now - start
-        let total = batches * settings.batchSize
-        writeLine("# enqueue_batch: \(total) runs in \(format(elapsed)); errand.batchTrigger of \(settings.batchSize), one commit per call")
-        return [BenchFigure(name: "enqueue_batch", value: Double(total) / elapsed.timeInterval, unit: "jobs/s")]
     }
 
     /// The peer harness's drain: `jobs` ready runs, then the clock runs from just before the
     /// worker starts to the moment the last handler call begins.
     func drain() async throws -> [BenchFigure] {
-        try await fill(count: settings.jobs)
-        let counter = BenchCounter(target: settings.jobs)
-        let (errand, _) = try makeErrand(store: try settings.openStore()) { _, _ in
-            counter.increment()
-            return NoOutput()
+        try await settings.withStore(durability: .off) { store in try await fill(store, count: settings.jobs) }
+        return try await settings.withStore { store in
+            if let postgres = store as? PostgresRunStore {
+                try await PostgresBenchSQL.openConnections(postgres, count: 4)
+            }
+            let counter = BenchCounter(target: settings.jobs)
+            let (errand, _) = try makeErrand(store: store) { _, _ in
+                counter.increment()
+                return NoOutput()
+            }
+            let worker = errand.worker(workerConfiguration())
+            let start = ContinuousClock.now
+            let running = Task { try await worker.run() }
+            await counter.waitForTarget()
+            let elapsed = ContinuousClock.now - start
+            worker.shutDown()
+            try await running.value
+            writeLine("# drain: \(settings.jobs) runs in \(format(elapsed)); 1 worker, concurrency \(settings.concurrency), claim batch \(settings.concurrency); load1 \(load1())")
+            return [BenchFigure(name: "drain", value: Double(settings.jobs) / elapsed.timeInterval, unit: "jobs/s")]
         }
-        let worker = errand.worker(workerConfiguration())
-        let start = ContinuousClock.now
-        let running = Task { try await worker.run() }
-        await counter.waitForTarget()
-        let elapsed = ContinuousClock.now - start
-        worker.shutDown()
-        try await running.value
-        writeLine("# drain: \(settings.jobs) runs in \(format(elapsed)); 1 worker, concurrency \(settings.concurrency), claim batch \(settings.concurrency); load1 \(load1())")
-        return [BenchFigure(name: "drain", value: Double(settings.jobs) / elapsed.timeInterval, unit: "jobs/s")]
     }
 
-    /// Inserts `count` ready runs, untimed, over a non-synced connection (as the harness does).
-    private func fill(count: Int) async throws {
-        let (errand, task) = try makeErrand(store: try settings.openStore(durability: .off))
+    /// Inserts `count` ready runs, untimed, in batches (on SQLite over a non-synced connection,
+    /// as the harness does), then settles the storage.
+    private func fill(_ store: any BenchStore, count: Int) async throws {
+        let (errand, task) = try makeErrand(store: store)
         var index = 0
         while index < count {
             let size = min(settings.batchSize, count - index)
             try await errand.batchTrigger(task, (index..<(index + size)).map { BenchPayload(i: $0) })
             index += size
         }
-        try await (errand.store as? SQLiteRunStore)?.checkpoint()
+        try await store.settleForBench()
     }
 
     /// Trigger, claim, execute and complete at the same time, every write durable: runs per second
     /// from the first trigger to the last recorded outcome.
     func endToEnd() async throws -> [BenchFigure] {
-        let (errand, task) = try makeErrand(store: try settings.openStore())
-        let events = errand.events()
-        let worker = errand.worker(workerConfiguration())
-        let running = Task { try await worker.run() }
-        try await Task.sleep(for: .milliseconds(200))
-        let total = settings.jobs
-        let start = ContinuousClock.now
-        let producer = Task {
-            var index = 0
-            while index < total {
-                let size = min(settings.batchSize, total - index)
-                try await errand.batchTrigger(task, (index..<(index + size)).map { BenchPayload(i: $0) })
-                index += size
-            }
-        }
-        var completed = 0
-        for await event in events where event.kind == .completed {
-            completed += 1
-            if completed == total { break }
-        }
-        let elapsed = ContinuousClock.now - start
-        try await producer.value
-        worker.shutDown()
-        try await running.value
-        writeLine("# e2e: \(total) runs triggered in batches of \(settings.batchSize) while 1 worker (concurrency \(settings.concurrency)) executes them; \(format(elapsed)) to the last durable outcome; load1 \(load1())")
-        return [BenchFigure(name: "e2e", value: Double(total) / elapsed.timeInterval, unit: "runs/s")]
-    }
-
-    /// Claim cost with an empty table and with `delayed` delayed runs stored: p50/p99 of claiming
-    /// one ready run.
-    func claimWithDelayedRuns() async throws -> [BenchFigure] {
-        let store = try settings.openStore()
-        let empty = try await measureClaims(store: store)
-        let filler = try settings.openStore(durability: .off)
-        let future = Date().addingTimeInterval(30 * 24 * 3600)
-        var inserted = 0
-        let fillStart = ContinuousClock.now
-        while inserted < settings.delayed {
-            let size = min(10_000, settings.delayed - inserted)
-            let runs = (0..<size).map { offset in
-                NewRun(task: Self.taskName, queue: Self.taskName, payload: Data(#"{"i":0}"#.utf8), scheduledAt: future.addingTimeInterval(Double(inserted + offset)))
-            }
-            _ = try await filler.insertRuns(runs, now: Date())
-            inserted += size
-        }
-        try await filler.checkpoint()
-        writeLine("# claim_delayed: stored \(inserted) delayed runs in \(format(ContinuousClock.now - fillStart)) (untimed)")
-        let loaded = try await measureClaims(store: store)
-        return [
-            BenchFigure(name: "claim_p50_empty", value: empty.p50, unit: "ms"),
-            BenchFigure(name: "claim_p99_empty", value: empty.p99, unit: "ms"),
-            BenchFigure(name: "claim_p50_with_delayed", value: loaded.p50, unit: "ms"),
-            BenchFigure(name: "claim_p99_with_delayed", value: loaded.p99, unit: "ms"),
-        ]
-    }
-
-    private func measureClaims(store: SQLiteRunStore) async throws -> (p50: Double, p99: Double) {
-        var samples: [Double] = []
-        for index in 0..<500 {
-            let now = Date()
-            _ = try await store.insertRuns([NewRun(task: Self.taskName, queue: Self.taskName, payload: Data(#"{"i":\#(index)}"#.utf8), scheduledAt: now)], now: now)
+        try await settings.withStore { store in
+            let (errand, task) = try makeErrand(store: store)
+            let events = errand.events()
+            let worker = errand.worker(workerConfiguration())
+            let running = Task { try await worker.run() }
+            try await Task.sleep(for: .milliseconds(200))
+            let total = settings.jobs
             let start = ContinuousClock.now
-            let claimed = try await store.claimRuns(ClaimRequest(workerID: "bench", limit: 1, now: Date(), leaseUntil: Date().addingTimeInterval(30)))
-            samples.append((ContinuousClock.now - start).timeInterval * 1000)
-            guard claimed.count == 1 else { throw BenchError("claim returned \(claimed.count) runs, expected 1") }
+            let producer = Task {
+                var index = 0
+                while index < total {
+                    let size = min(settings.batchSize, total - index)
+                    try await errand.batchTrigger(task, (index..<(index + size)).map { BenchPayload(i: $0) })
+                    index += size
+                }
+            }
+            var completed = 0
+            for await event in events where event.kind == .completed {
+                completed += 1
+                if completed == total { break }
+            }
+            let elapsed = ContinuousClock.now - start
+            try await producer.value
+            worker.shutDown()
+            try await running.value
+            writeLine("# e2e: \(total) runs triggered in batches of \(settings.batchSize) while 1 worker (concurrency \(settings.concurrency)) executes them; \(format(elapsed)) to the last durable outcome; load1 \(load1())")
+            return [BenchFigure(name: "e2e", value: Double(total) / elapsed.timeInterval, unit: "runs/s")]
         }
-        return (Percentile.of(samples, 50), Percentile.of(samples, 99))
     }
 
     /// The latency worker: starts, waits 0.1 s, says "ready", records `now − t0` for each run.
     func latencyWorker() async throws -> [BenchFigure] {
-        let samples = LatencySamples(target: settings.latencyJobs)
-        let (errand, _) = try makeErrand(store: try settings.openStore()) { payload, _ in
-            samples.add((Date().timeIntervalSince1970 - (payload.t0 ?? 0)) * 1000)
-            return NoOutput()
+        try await settings.withStore { store in
+            let samples = LatencySamples(target: settings.latencyJobs)
+            let (errand, _) = try makeErrand(store: store) { payload, _ in
+                samples.add((Date().timeIntervalSince1970 - (payload.t0 ?? 0)) * 1000)
+                return NoOutput()
+            }
+            let configuration = WorkerConfiguration(id: "bench-latency", concurrency: 10)
+            let worker = errand.worker(configuration)
+            let running = Task { try await worker.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            writeLine("ready")
+            let values = await samples.waitForTarget()
+            worker.shutDown()
+            try await running.value
+            let wake = settings.isPostgres ? "LISTEN/NOTIFY (the store's change feed)" : "inotify on the WAL"
+            writeLine("# latency: \(values.count) runs paced \(settings.latencyIntervalMs) ms apart by a producer process; worker woken by \(wake) (poll fallback \(configuration.pollInterval.milliseconds) ms); load1 \(load1())")
+            return [
+                BenchFigure(name: "latency_p50", value: Percentile.of(values, 50), unit: "ms"),
+                BenchFigure(name: "latency_p99", value: Percentile.of(values, 99), unit: "ms"),
+            ]
         }
-        let worker = errand.worker(WorkerConfiguration(id: "bench-latency", concurrency: 10))
-        let running = Task { try await worker.run() }
-        try await Task.sleep(for: .milliseconds(100))
-        writeLine("ready")
-        let values = await samples.waitForTarget()
-        worker.shutDown()
-        try await running.value
-        writeLine("# latency: \(values.count) runs paced \(settings.latencyIntervalMs) ms apart by a producer process; worker woken by inotify on the WAL (poll fallback 500 ms); load1 \(load1())")
-        return [
-            BenchFigure(name: "latency_p50", value: Percentile.of(values, 50), unit: "ms"),
-            BenchFigure(name: "latency_p99", value: Percentile.of(values, 99), unit: "ms"),
-        ]
     }
 
     /// The latency producer: waits 1 s, then triggers runs carrying their trigger time.
     func latencyProducer() async throws -> [BenchFigure] {
-        let (errand, task) = try makeErrand(store: try settings.openStore())
-        try await Task.sleep(for: .seconds(1))
-        for index in 0..<settings.latencyJobs {
-            try await errand.trigger(task, BenchPayload(i: index, t0: Date().timeIntervalSince1970))
-            try await Task.sleep(for: .milliseconds(settings.latencyIntervalMs))
+        try await settings.withStore { store in
+            let (errand, task) = try makeErrand(store: store)
+            try await Task.sleep(for: .seconds(1))
+            for index in 0..<settings.latencyJobs {
+                try await errand.trigger(task, BenchPayload(i: index, t0: Date().timeIntervalSince1970))
+                try await Task.sleep(for: .milliseconds(settings.latencyIntervalMs))
+            }
+            return []
         }
-        return []
     }
 
-    private func format(_ duration: Duration) -> String { String(format: "%.3f s", duration.timeInterval) }
+    func format(_ duration: Duration) -> String { String(format: "%.3f s", duration.timeInterval) }
 
-    private func load1() -> String {
+    func load1() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
     }
 }
@@ -211,6 +188,9 @@ final class BenchCounter: Sendable {
     let target: Int
 
     init(target: Int) { self.target = target }
+
+    /// The handler calls so far.
+    var count: Int { state.withLock { $0.count } }
 
     func increment() {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in

@@ -1,5 +1,4 @@
 import Errand
-import ErrandSQLite
 import Foundation
 import Logging
 
@@ -12,9 +11,13 @@ enum PublishBenchmark {
     static let concurrent = 4_000
 
     static func run(settings: BenchSettings) async throws -> [BenchFigure] {
+        try await settings.withStore { store in try await run(settings: settings, store: store) }
+    }
+
+    private static func run(settings: BenchSettings, store: any BenchStore) async throws -> [BenchFigure] {
         var logger = Logger(label: "errand.bench")
         logger.logLevel = .warning
-        let errand = Errand(store: try settings.openStore(), configuration: .init(retention: [:], logger: logger))
+        let errand = Errand(store: store, configuration: .init(retention: [:], logger: logger))
         for index in 0..<subscribers {
             let task = TaskDefinition<BenchPayload, NoOutput>("bench-subscriber-\(index)", options: TaskOptions(retry: .none)) { _, _ in NoOutput() }
             try errand.register(task)

@@ -1,5 +1,4 @@
 import Errand
-import ErrandSQLite
 import Foundation
 
 /// The `schedule` bench phase: how soon after its time a schedule occurrence's run starts.
@@ -8,7 +7,7 @@ import Foundation
 /// ``count`` schedules (`rate(1 minute)`) whose anchors, and so first fire times, are spread
 /// ``spacing`` apart starting shortly after the phase starts: ``count`` occurrences in about
 /// six seconds, each a separate due schedule. A ``Scheduler`` and a ``Worker`` on the system
-/// clock, in this process, on the SQLite store with the bench's durability, fire and execute
+/// clock, in this process, on the bench's store (and durability), fire and execute
 /// them; the handler records `start − occurrence time` (the run's `scheduledAt` is the
 /// occurrence). The schedules are deleted afterwards.
 enum ScheduleBenchmark {
@@ -20,7 +19,10 @@ enum ScheduleBenchmark {
     static let keyPrefix = "bench-schedule-"
 
     static func run(settings: BenchSettings) async throws -> [BenchFigure] {
-        let store = try settings.openStore()
+        try await settings.withStore { store in try await run(settings: settings, store: store) }
+    }
+
+    private static func run(settings: BenchSettings, store: any BenchStore) async throws -> [BenchFigure] {
         try await deleteBenchSchedules(store)
         let samples = LatencySamples(target: count)
         let runner = BenchPhaseRunner(settings: settings)
@@ -74,7 +76,7 @@ enum ScheduleBenchmark {
     }
 
     /// Deletes the schedules a previous run of the phase left.
-    private static func deleteBenchSchedules(_ store: SQLiteRunStore) async throws {
+    private static func deleteBenchSchedules(_ store: any BenchStore) async throws {
         var after: String?
         while true {
             let page = try await store.listSchedules(ScheduleQuery(limit: 1000, after: after))

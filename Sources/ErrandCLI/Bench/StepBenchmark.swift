@@ -1,10 +1,9 @@
 import Errand
-import ErrandSQLite
 import Foundation
 import Logging
 import ServiceLifecycle
 
-/// The `steps` benchmark phase (durable steps on SQLite, every write durable):
+/// The `steps` benchmark phase (durable steps on the bench's store, every write durable):
 /// - `step_p50`/`step_p99`: the time of one `context.step` call whose closure does nothing, that
 ///   is the stored output's round trip (one group-committed write), measured inside a run that
 ///   executes 2,000 steps one after another;
@@ -23,16 +22,19 @@ enum StepBenchmark {
     }
 
     static func run(settings: BenchSettings) async throws -> [BenchFigure] {
+        try await settings.withStore { store in try await run(settings: settings, store: store) }
+    }
+
+    private static func run(settings: BenchSettings, store: any BenchStore) async throws -> [BenchFigure] {
         var logger = Logger(label: "errand.bench")
         logger.logLevel = .warning
-        let store = try settings.openStore()
         let errand = Errand(store: store, configuration: .init(retention: [:], logger: logger))
 
         let stepSamples = LatencySamples(target: sequentialSteps)
         let sequential = TaskDefinition<BenchPayload, NoOutput>("bench-steps", options: TaskOptions(timeout: .seconds(600), retry: .none)) { payload, context in
             for index in 0..<payload.i {
                 let start = ContinuousClock.now
-                try await context.step("s\(index)") { index }
+                _ = try await context.step("s\(index)") { index }
                 if payload.t0 == nil { stepSamples.add((ContinuousClock.now - start).timeInterval * 1000) }
             }
             return NoOutput()

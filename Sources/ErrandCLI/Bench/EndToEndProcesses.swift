@@ -1,0 +1,125 @@
+import Errand
+import Foundation
+
+/// The multi-process e2e figure, `e2e_<N>p`: `N` worker processes (`errand bench-phase
+/// e2e-worker`) claim, execute and complete the runs this process triggers in batches, every
+/// write durable. The clock runs from the first trigger to the moment the store counts every run
+/// `completed` (polled every ``pollInterval``).
+///
+/// Each worker says `ready` on its standard output once it has run for 0.1 s, and shuts down
+/// gracefully when its standard input closes.
+enum EndToEndProcesses {
+    /// How often the producer counts completed runs.
+    static let pollInterval: Duration = .milliseconds(5)
+
+    /// The figure's name for `processes` worker processes.
+    static func figureName(processes: Int) -> String { "e2e_\(processes)p" }
+
+    /// The producer side (the phase `e2e-processes`).
+    static func run(settings: BenchSettings) async throws -> [BenchFigure] {
+        let runner = BenchPhaseRunner(settings: settings)
+        let workers = try (0..<settings.processes).map { _ in try WorkerProcess(settings: settings) }
+        defer { for worker in workers { worker.stop() } }
+        for worker in workers { try worker.waitUntilReady() }
+        let total = settings.jobs
+        let elapsed: Duration = try await settings.withStore { store in
+            let (errand, task) = try runner.makeErrand(store: store)
+            try await Task.sleep(for: .milliseconds(200))
+            let start = ContinuousClock.now
+            let producer = Task {
+                var index = 0
+                while index < total {
+                    let size = min(settings.batchSize, total - index)
+                    try await errand.batchTrigger(task, (index..<(index + size)).map { BenchPayload(i: $0) })
+                    index += size
+                }
+            }
+            while try await store.countRuns(statuses: [.completed]) < total {
+                try await Task.sleep(for: pollInterval)
+            }
+            let elapsed = ContinuousClock.now - start
+            try await producer.value
+            return elapsed
+        }
+        for worker in workers { worker.stop() }
+        for worker in workers { try worker.finish() }
+        writeLine(
+            "# \(figureName(processes: settings.processes)): \(total) runs triggered in batches of \(settings.batchSize) by one process while \(settings.processes) worker processes (concurrency \(settings.concurrency) each) execute them; \(runner.format(elapsed)) to the last durable outcome (completed runs counted every \(pollInterval.milliseconds) ms); load1 \(runner.load1())"
+        )
+        return [BenchFigure(name: figureName(processes: settings.processes), value: Double(total) / elapsed.timeInterval, unit: "runs/s")]
+    }
+
+    /// The worker side (the phase `e2e-worker`): a worker until standard input closes.
+    static func worker(settings: BenchSettings) async throws -> [BenchFigure] {
+        let runner = BenchPhaseRunner(settings: settings)
+        return try await settings.withStore { store in
+            let counter = BenchCounter(target: .max)
+            let (errand, _) = try runner.makeErrand(store: store) { _, _ in
+                counter.increment()
+                return NoOutput()
+            }
+            var configuration = runner.workerConfiguration()
+            configuration.id = "bench-\(ProcessInfo.processInfo.processIdentifier)"
+            let worker = errand.worker(configuration)
+            let running = Task { try await worker.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            let stdinClosed = Thread {
+                _ = FileHandle.standardInput.readDataToEndOfFile()
+                worker.shutDown()
+            }
+            stdinClosed.start()
+            writeLine("ready")
+            try await running.value
+            writeLine("# e2e worker \(configuration.id): \(counter.count) runs executed")
+            return []
+        }
+    }
+
+    /// One `e2e-worker` child: its standard input (closed to stop it) and its output lines.
+    final class WorkerProcess {
+        let process = Process()
+        let input = Pipe()
+        let output = Pipe()
+        private var lines: PipeLines
+
+        init(settings: BenchSettings) throws {
+            process.executableURL = URL(fileURLWithPath: BenchProcess.executablePath)
+            process.arguments = ["bench-phase", "e2e-worker", "--settings", settings.encoded]
+            process.standardInput = input
+            process.standardOutput = output
+            lines = PipeLines(output)
+            try process.run()
+        }
+
+        /// Reads the worker's output up to its `ready` line.
+        func waitUntilReady() throws {
+            while let line = lines.next() {
+                if line == "ready" { return }
+                forward(line)
+            }
+            throw BenchError("an e2e worker process exited before it was ready (status \(exitStatus()))")
+        }
+
+        /// Closes the worker's standard input: it shuts down gracefully.
+        func stop() {
+            try? input.fileHandleForWriting.close()
+        }
+
+        /// Reads the rest of the worker's output and waits for it to exit; a failure is an error.
+        func finish() throws {
+            while let line = lines.next() { forward(line) }
+            let status = exitStatus()
+            guard status == 0 else { throw BenchError("an e2e worker process failed with exit status \(status)") }
+        }
+
+        private func exitStatus() -> Int32 {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+
+        /// Notes go on to the orchestrator; the worker's own figures (its peak memory) are dropped.
+        private func forward(_ line: String) {
+            if line.hasPrefix("#") { writeLine(line) }
+        }
+    }
+}
