@@ -120,6 +120,33 @@ struct PostgresMultiProcessTests {
         return workers
     }
 
+    /// Four `errand crash-worker` processes on a fresh database, sharing a step file in a
+    /// temporary directory; ``stop()`` kills what still runs and removes the directory.
+    struct Fleet {
+        let url: String
+        let directory: URL
+        let steps: String
+        let workers: [ChildProcess]
+
+        static func start(runs: Int, test: PostgresMultiProcessTests) async throws -> Fleet {
+            let url = try PostgresMultiProcessTests.freshDatabase()
+            let directory = try ErrandBinary.temporaryDirectory()
+            let steps = directory.appendingPathComponent("steps.log").path
+            do {
+                let workers = try await test.startWorkers(url, runs: runs, steps: steps, in: directory)
+                return Fleet(url: url, directory: directory, steps: steps, workers: workers)
+            } catch {
+                try? FileManager.default.removeItem(at: directory)
+                throw error
+            }
+        }
+
+        func stop() {
+            for worker in workers where worker.process.isRunning { kill(worker.pid, SIGKILL) }
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
     /// Checks that every run completed exactly once.
     func expectEveryRunCompletedOnce(_ url: String, runs: Int) throws {
         #expect(try Self.psql(url, "SELECT count(*) FROM errand.runs") == String(runs), "no run lost")
@@ -131,13 +158,10 @@ struct PostgresMultiProcessTests {
 
     @Test(.timeLimit(.minutes(6)))
     func fourWorkersHonourTheQueueLimitAndCompleteEachRunOnce() async throws {
-        let url = try Self.freshDatabase()
-        let directory = try ErrandBinary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let steps = directory.appendingPathComponent("steps.log").path
         let runs = 20_000
-        let workers = try await startWorkers(url, runs: runs, steps: steps, in: directory)
-        defer { for worker in workers where worker.process.isRunning { kill(worker.pid, SIGKILL) } }
+        let fleet = try await Fleet.start(runs: runs, test: self)
+        defer { fleet.stop() }
+        let (url, steps, workers) = (fleet.url, fleet.steps, fleet.workers)
         for worker in workers {
             let exited = await worker.waitForExit(timeout: .seconds(300))
             try #require(exited, "a worker did not finish: \(worker.stderr)")
@@ -152,13 +176,10 @@ struct PostgresMultiProcessTests {
 
     @Test(.timeLimit(.minutes(6)))
     func aKilledWorkersRunsAreRescuedAndNoneCompletesTwice() async throws {
-        let url = try Self.freshDatabase()
-        let directory = try ErrandBinary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let steps = directory.appendingPathComponent("steps.log").path
         let runs = 10_000
-        let workers = try await startWorkers(url, runs: runs, steps: steps, in: directory)
-        defer { for worker in workers where worker.process.isRunning { kill(worker.pid, SIGKILL) } }
+        let fleet = try await Fleet.start(runs: runs, test: self)
+        defer { fleet.stop() }
+        let (url, steps, workers) = (fleet.url, fleet.steps, fleet.workers)
         let victim = workers[1]
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline, StepLogLines(path: steps).doneCount < 2_000 {
@@ -191,13 +212,10 @@ struct PostgresMultiProcessTests {
 
     @Test(.timeLimit(.minutes(6)))
     func workersCarryOnAcrossAServerRestart() async throws {
-        let url = try Self.freshDatabase()
-        let directory = try ErrandBinary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let steps = directory.appendingPathComponent("steps.log").path
         let runs = 10_000
-        let workers = try await startWorkers(url, runs: runs, steps: steps, in: directory)
-        defer { for worker in workers where worker.process.isRunning { kill(worker.pid, SIGKILL) } }
+        let fleet = try await Fleet.start(runs: runs, test: self)
+        defer { fleet.stop() }
+        let (url, steps, workers) = (fleet.url, fleet.steps, fleet.workers)
         let startedAt = try Self.psql(url, "SELECT pg_postmaster_start_time()")
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline, StepLogLines(path: steps).doneCount < 2_000 {

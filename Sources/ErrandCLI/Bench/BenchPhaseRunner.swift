@@ -115,14 +115,7 @@ struct BenchPhaseRunner: Sendable {
             try await Task.sleep(for: .milliseconds(200))
             let total = settings.jobs
             let start = ContinuousClock.now
-            let producer = Task {
-                var index = 0
-                while index < total {
-                    let size = min(settings.batchSize, total - index)
-                    try await errand.batchTrigger(task, (index..<(index + size)).map { BenchPayload(i: $0) })
-                    index += size
-                }
-            }
+            let producer = Task { try await triggerInBatches(errand, task, total: total) }
             var completed = 0
             for await event in events where event.kind == .completed {
                 completed += 1
@@ -172,6 +165,16 @@ struct BenchPhaseRunner: Sendable {
                 try await Task.sleep(for: .milliseconds(settings.latencyIntervalMs))
             }
             return []
+        }
+    }
+
+    /// Triggers `total` runs in batches of `--batch-size` (the e2e phases' producer).
+    func triggerInBatches(_ errand: Errand, _ task: TaskDefinition<BenchPayload, NoOutput>, total: Int) async throws {
+        var index = 0
+        while index < total {
+            let size = min(settings.batchSize, total - index)
+            try await errand.batchTrigger(task, (index..<(index + size)).map { BenchPayload(i: $0) })
+            index += size
         }
     }
 

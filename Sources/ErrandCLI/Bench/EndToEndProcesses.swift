@@ -26,14 +26,7 @@ enum EndToEndProcesses {
             let (errand, task) = try runner.makeErrand(store: store)
             try await Task.sleep(for: .milliseconds(200))
             let start = ContinuousClock.now
-            let producer = Task {
-                var index = 0
-                while index < total {
-                    let size = min(settings.batchSize, total - index)
-                    try await errand.batchTrigger(task, (index..<(index + size)).map { BenchPayload(i: $0) })
-                    index += size
-                }
-            }
+            let producer = Task { try await runner.triggerInBatches(errand, task, total: total) }
             while try await store.countRuns(statuses: [.completed]) < total {
                 try await Task.sleep(for: pollInterval)
             }
