@@ -32,7 +32,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let allPhases = ["enqueue_single", "enqueue_batch", "drain", "latency", "e2e", "claim_delayed", "cron", "schedule", "steps", "publish"]
     static let peerPhases = ["enqueue_single", "enqueue_batch", "drain", "latency"]
 
-    @Option(help: "Comma list of phases (default: the peer harness's four plus e2e, claim_delayed and cron).")
+    @Option(help: "Comma list of phases (default: all of them).")
     var phases: String = allPhases.joined(separator: ",")
 
     @Option(help: "The SQLite file (default: a new file in a temporary directory under --workdir), or postgres://user@host:port/database.")

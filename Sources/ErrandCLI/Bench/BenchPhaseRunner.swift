@@ -147,7 +147,11 @@ struct BenchPhaseRunner: Sendable {
             worker.shutDown()
             try await running.value
             let wake = settings.isPostgres ? "LISTEN/NOTIFY (the store's change feed)" : "inotify on the WAL"
-            writeLine("# latency: \(values.count) runs paced \(settings.latencyIntervalMs) ms apart by a producer process; worker woken by \(wake) (poll fallback \(configuration.pollInterval.milliseconds) ms); load1 \(load1())")
+            let spread = String(
+                format: "p90 %.1f ms, max %.1f ms, mean %.1f ms, %d over 100 ms", Percentile.of(values, 90), values.max() ?? 0,
+                values.reduce(0, +) / Double(max(1, values.count)), values.filter { $0 > 100 }.count
+            )
+            writeLine("# latency: \(values.count) runs paced \(settings.latencyIntervalMs) ms apart by a producer process; worker woken by \(wake) (poll fallback \(configuration.pollInterval.milliseconds) ms); \(spread); load1 \(load1())")
             return [
                 BenchFigure(name: "latency_p50", value: Percentile.of(values, 50), unit: "ms"),
                 BenchFigure(name: "latency_p99", value: Percentile.of(values, 99), unit: "ms"),
