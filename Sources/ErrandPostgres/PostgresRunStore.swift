@@ -89,7 +89,12 @@ public final class PostgresRunStore: RunStore {
                         try await session.execute("COMMIT")
                         return value
                     } catch {
-                        try? await session.execute("ROLLBACK")
+                        // A lost connection has no transaction left to roll back (the server
+                        // ends it with the session), and a statement sent on it could wait for
+                        // ever (see ``Session/rows(_:)``).
+                        if !((error as? PostgresStoreError)?.isConnectionLost ?? false) {
+                            try? await session.execute("ROLLBACK")
+                        }
                         throw error
                     }
                 }

@@ -7,15 +7,33 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var message: String
 
+    /// Whether the connection was lost: closed by either side, or never made.
+    public var isConnectionLost: Bool
+
     /// An error with a message.
-    public init(message: String, sqlState: String? = nil) {
+    public init(message: String, sqlState: String? = nil, isConnectionLost: Bool = false) {
         self.message = message
         self.sqlState = sqlState
+        self.isConnectionLost = isConnectionLost
     }
+
+    /// A statement was about to go out on a connection that had already closed.
+    static let connectionClosed = PostgresStoreError(
+        message: "PostgreSQL connection error: the connection was closed before the statement was sent",
+        isConnectionLost: true
+    )
 
     /// The error PostgresNIO reported, with the server's message and the statement when known.
     init(_ error: PSQLError) {
         sqlState = error.serverInfo?[.sqlState]
+        switch error.code {
+        case .clientClosedConnection, .serverClosedConnection, .connectionError:
+            isConnectionLost = true
+        default:
+            // Class 08 is "connection exception"; 57P01–57P03 end the session (admin shutdown,
+            // crash shutdown, cannot connect now).
+            isConnectionLost = sqlState.map { $0.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains($0) } ?? false
+        }
         if let info = error.serverInfo {
             var text = "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")"
             if let detail = info[.detail] { text += " (\(detail))" }

@@ -10,7 +10,12 @@ struct Session: Sendable {
     let logger: Logger
 
     /// Runs a statement and returns all its rows.
+    ///
+    /// A statement is never sent on a connection that is already closed: PostgresNIO (1.33) drops
+    /// a query written to a channel that has gone, and the call then waits for ever (seen when
+    /// PostgreSQL restarted between two statements of a transaction). It fails at once instead.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        guard !connection.isClosed else { throw PostgresStoreError.connectionClosed }
         do {
             return try await connection.query(query, logger: logger).collect()
         } catch let error as PSQLError {

@@ -1,0 +1,57 @@
+import PostgresNIO
+import Testing
+
+@testable import ErrandPostgres
+
+/// `Session` and `PostgresRunStore.transaction` when the connection goes away under them, as it
+/// does when PostgreSQL restarts: they must fail at once, never wait for a reply that cannot come.
+@Suite("Session")
+struct SessionTests {
+    /// A store whose operations would be abandoned after 60 s: an operation that hangs shows up
+    /// as that bound's error instead of the connection's.
+    private static let configuration = PostgresRunStore.Configuration(operationTimeout: .seconds(60))
+
+    @Test func aStatementOnAClosedConnectionFailsAtOnceNamingTheClosedConnection() async throws {
+        try await TestDatabase.withClient(maximumConnections: 2) { client in
+            let store = try PostgresRunStore(client: client, configuration: Self.configuration)
+            let error = await #expect(throws: PostgresStoreError.self) {
+                try await store.session { session in
+                    try await session.connection.close().get()
+                    try await session.execute("SELECT 1")
+                }
+            }
+            #expect(error?.isConnectionLost == true)
+            #expect(error?.message.contains("connection was closed before the statement was sent") == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test func aTransactionWhoseSessionTheServerEndsFailsAtOnceWithoutRollingBack() async throws {
+        try await TestDatabase.withClient(maximumConnections: 2) { client in
+            let store = try PostgresRunStore(client: client, configuration: Self.configuration)
+            let error = await #expect(throws: PostgresStoreError.self) {
+                try await store.transaction { session in
+                    let pid = try await session.map("SELECT pg_backend_pid()") { try $0.int(0) }[0]
+                    // The server ends this session between two statements of the transaction
+                    // (what a restart does), from the pool's other connection.
+                    do {
+                        _ = try await client.query("SELECT pg_terminate_backend(\(pid)::int)")
+                    } catch {
+                        Issue.record("terminating the session failed: \(String(reflecting: error))")
+                    }
+                    while !session.connection.isClosed { await Task.yield() }
+                    try await session.execute("SELECT 1")
+                }
+            }
+            #expect(error?.isConnectionLost == true, "\(String(describing: error))")
+            #expect(error?.message.contains("did not answer") == false, "\(String(describing: error))")
+            // The pool carries on with a new connection.
+            let one = try await store.session { try await $0.map("SELECT 1") { try $0.int(0) } }
+            #expect(one == [1])
+        }
+    }
+
+    @Test func aServerErrorThatEndsTheSessionCountsAsALostConnection() {
+        #expect(PostgresStoreError.connectionClosed.isConnectionLost)
+        #expect(!PostgresStoreError(message: "deadlock", sqlState: "40P01").isConnectionLost)
+    }
+}
