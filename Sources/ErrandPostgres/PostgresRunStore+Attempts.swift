@@ -18,14 +18,24 @@ extension PostgresRunStore {
         return HeartbeatResult(runs: runs, held: Dictionary(held, uniquingKeysWith: { first, _ in first }))
     }
 
-    /// Writes attempt outcomes in one transaction (see ``CompletionStatements``); see
-    /// ``RunStore/completeAttempts(_:)``.
+    /// Writes attempt outcomes in one transaction; see ``RunStore/completeAttempts(_:)``.
+    ///
+    /// The common outcomes (a run's only completion in the batch, reported by its worker, not
+    /// parking it) are written by one statement with no locking read (``DirectCompletionStatements``);
+    /// the rest, and any of those that did not apply, by ``CompletionStatements``.
     public func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?] {
         if completions.isEmpty { return [] }
+        let perRun = Dictionary(completions.map { ($0.runID, 1) }, uniquingKeysWith: +)
+        let direct = completions.filter { perRun[$0.runID] == 1 && DirectCompletionStatements.qualifies($0) }
         return try await transaction { [self] session in
-            let (runs, woke) = try await CompletionStatements.complete(completions, tables, session)
+            let applied = direct.isEmpty ? [:] : try await DirectCompletionStatements.complete(direct, tables, session)
+            var results = completions.map { applied[$0.runID] }
+            let rest = completions.indices.filter { results[$0] == nil }
+            if rest.isEmpty { return results }
+            let (runs, woke) = try await CompletionStatements.complete(rest.map { completions[$0] }, tables, session)
+            for (index, run) in zip(rest, runs) { results[index] = run }
             if woke { try await ChangeNotifier.notify(tables, session) }
-            return runs
+            return results
         }
     }
 

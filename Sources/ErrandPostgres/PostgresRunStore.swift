@@ -122,12 +122,26 @@ public final class PostgresRunStore: RunStore {
             let stage = connected.isSet ? "running its statements" : "waiting for a connection"
             return PostgresStoreError(message: "PostgreSQL did not answer within \(limit ?? .zero) (\(stage)); the operation was abandoned")
         } _: { [client, logger] in
-            try await client.withConnection { connection in
+            // The pool can hand out a connection whose close it has not yet noticed (just after
+            // the server ended the session): nothing was sent on it, so ask for another.
+            for _ in 1..<Self.closedConnectionRetries {
+                let result: T? = try await client.withConnection { connection in
+                    if connection.isClosed { return nil }
+                    connected.set()
+                    return try await body(Session(connection: connection, logger: logger))
+                }
+                if let result { return result }
+                await Task.yield()
+            }
+            return try await client.withConnection { connection in
                 connected.set()
                 return try await body(Session(connection: connection, logger: logger))
             }
         }
     }
+
+    /// How many times an operation asks the pool for a connection when it is handed closed ones.
+    static let closedConnectionRetries = 4
 
     /// Deletes every run with its attempts, steps, tokens and log lines (queue settings,
     /// schedules, published events, subscriptions and tokens created outside any run are kept).

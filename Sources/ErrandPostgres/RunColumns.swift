@@ -19,6 +19,12 @@ enum RunColumns {
     /// The column list for `SELECT`.
     static let selection = names.joined(separator: ", ")
 
+    /// The column list qualified with a table alias (for statements that join another row source
+    /// with same-named columns).
+    static func selection(qualifiedBy alias: String) -> String {
+        names.map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
     /// The record in a row selected with ``selection`` (attempts and steps left empty).
     static func record(_ row: RowReader) throws -> RunRecord {
         let statusText = try row.string(5)

@@ -1,0 +1,103 @@
+import Errand
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// The common attempt outcomes written with one statement and no locking read first: the fast
+/// path of ``PostgresRunStore/completeAttempts(_:)``.
+///
+/// A completion qualifies (``qualifies(_:)``) when the worker that holds the attempt reports it
+/// and it does not park the run on a wait. The statement takes the batch as one array per column
+/// (`unnest`, so its text and plan are the same for every batch), updates each run that is still
+/// `executing` the same attempt for the same worker and is not an awaited child, with the
+/// transition ``Errand/RunRecord/apply(_:)`` makes, written as SQL, and ends the attempts of the
+/// runs it updated. A completion it did not apply (a lost race, an awaited child whose parent may
+/// need waking) goes through ``CompletionStatements`` in the same transaction, which decides it.
+enum DirectCompletionStatements {
+    /// Whether a completion can take the direct path.
+    static func qualifies(_ completion: AttemptCompletion) -> Bool {
+        guard case .worker = completion.guard, completion.waitingFor == nil else { return false }
+        return completion.status != .waiting && completion.status != .executing
+    }
+
+    /// Writes qualifying completions, at most one per run; returns the updated runs, with their
+    /// attempts, of those that applied.
+    static func complete(_ completions: [AttemptCompletion], _ t: Tables, _ session: Session) async throws -> [RunID: RunRecord] {
+        var b = Binder()
+        let ids = b.add(completions.map(\.runID.rawValue), "text[]")
+        let attempts = b.add(completions.map(\.attempt), "int8[]")
+        let workers = b.add(completions.map { completion -> String in
+            if case .worker(let worker) = completion.guard { return worker }
+            return ""
+        }, "text[]")
+        let statuses = b.add(completions.map(\.status.rawValue), "text[]")
+        let endedAt = b.add(completions.map { ColumnCoding.time($0.endedAt) }, "float8[]")
+        let executions = b.add(completions.map { ColumnCoding.nanoseconds($0.executionTime) }, "int8[]")
+        let outcomes = b.add(completions.map(\.outcome.rawValue), "text[]")
+        let hasError = b.add(completions.map { $0.error != nil }, "bool[]")
+        let errorTypes = b.add(NullableArray(completions.map(\.error?.type)), "text[]")
+        let errorNames = b.add(NullableArray(completions.map(\.error?.name)), "text[]")
+        let errorMessages = b.add(NullableArray(completions.map(\.error?.message)), "text[]")
+        let errorStacks = b.add(NullableArray(completions.map { $0.error?.stack }), "text[]")
+        let results = b.add(NullableArray(completions.map { $0.result.map { ByteBuffer(bytes: $0) } }), "bytea[]")
+        let resultNotes = b.add(NullableArray(completions.map(\.resultNote)), "text[]")
+        let retryAt = b.add(NullableArray(completions.map { ColumnCoding.optionalTime($0.retryAt) }), "float8[]")
+        let final = "('failed', 'timedOut', 'crashed', 'expired')"
+        func error(_ column: String) -> String {
+            "\(column) = CASE WHEN v.status = 'completed' THEN NULL WHEN v.has_error THEN v.\(column) ELSE r.\(column) END"
+        }
+        let sql = """
+            WITH v AS (
+                SELECT * FROM unnest(
+                    \(ids), \(attempts), \(workers), \(statuses), \(endedAt), \(executions), \(outcomes), \(hasError),
+                    \(errorTypes), \(errorNames), \(errorMessages), \(errorStacks), \(results), \(resultNotes), \(retryAt)
+                ) AS v(
+                    id, attempt, worker, status, ended_at, execution_nanoseconds, outcome, has_error,
+                    error_type, error_name, error_message, error_stack, result, result_note, retry_at
+                )
+            ), done AS (
+                UPDATE \(t.runs) AS r SET status = v.status, updated_at = v.ended_at, worker_id = NULL, lease_expires_at = NULL,
+                    execution_nanoseconds = r.execution_nanoseconds + v.execution_nanoseconds,
+                    suspensions = r.suspensions + CASE WHEN v.outcome = 'suspended' THEN 1 ELSE 0 END,
+                    \(error("error_type")), \(error("error_name")), \(error("error_message")), \(error("error_stack")),
+                    completed_at = CASE WHEN v.status = 'completed' THEN v.ended_at ELSE r.completed_at END,
+                    result = CASE WHEN v.status = 'completed' THEN v.result ELSE r.result END,
+                    result_note = CASE WHEN v.status = 'completed' THEN v.result_note ELSE r.result_note END,
+                    canceled_at = CASE WHEN v.status = 'canceled' THEN v.ended_at ELSE r.canceled_at END,
+                    failed_at = CASE WHEN v.status IN \(final) THEN v.ended_at ELSE r.failed_at END,
+                    scheduled_at = CASE WHEN v.status IN ('retrying', 'delayed', 'queued')
+                        THEN coalesce(v.retry_at, v.ended_at) ELSE r.scheduled_at END
+                FROM v
+                WHERE r.id = v.id AND r.id = ANY(\(ids)) AND r.status = 'executing' AND r.attempt_count = v.attempt
+                    AND r.worker_id = v.worker AND NOT r.awaited
+                RETURNING \(RunColumns.selection(qualifiedBy: "r"))
+            ), ended AS (
+                UPDATE \(t.attempts) AS a SET ended_at = v.ended_at, outcome = v.outcome, error_type = v.error_type,
+                    error_name = v.error_name, error_message = v.error_message, error_stack = v.error_stack
+                FROM done JOIN v ON v.id = done.id
+                WHERE a.run_id = done.id AND a.number = v.attempt AND a.run_id = ANY(\(ids))
+            )
+            SELECT done.*, \(AttemptColumns.selection(qualifiedBy: "a")) FROM done
+            LEFT JOIN \(t.attempts) AS a ON a.run_id = done.id AND a.run_id = ANY(\(ids))
+            ORDER BY done.id, a.number
+            """
+        let columns = RunColumns.names.count
+        let rows = try await session.map(b.query(sql)) { row in
+            (try RunColumns.record(row), row.isNull(columns) ? nil : try AttemptColumns.record(row, offset: columns).1)
+        }
+        let byRun = Dictionary(completions.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
+        var runs: [RunID: RunRecord] = [:]
+        for (run, attempt) in rows {
+            if runs[run.id] == nil { runs[run.id] = run }
+            guard var attempt else { continue }
+            // The statement reads the attempts as they were before it ended this one.
+            if let completion = byRun[run.id], attempt.number == completion.attempt {
+                attempt.endedAt = completion.endedAt
+                attempt.outcome = completion.outcome
+                attempt.error = completion.error
+            }
+            runs[run.id]?.attempts.append(attempt)
+        }
+        return runs
+    }
+}
