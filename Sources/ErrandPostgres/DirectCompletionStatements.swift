@@ -68,17 +68,18 @@ enum DirectCompletionStatements {
                     scheduled_at = CASE WHEN v.status IN ('retrying', 'delayed', 'queued')
                         THEN coalesce(v.retry_at, v.ended_at) ELSE r.scheduled_at END
                 FROM v
-                WHERE r.id = v.id AND r.id = ANY(\(ids)) AND r.status = 'executing' AND r.attempt_count = v.attempt
+                WHERE r.id = v.id AND r.status = 'executing' AND r.attempt_count = v.attempt
                     AND r.worker_id = v.worker AND NOT r.awaited
                 RETURNING \(RunColumns.selection(qualifiedBy: "r"))
             ), ended AS (
                 UPDATE \(t.attempts) AS a SET ended_at = v.ended_at, outcome = v.outcome, error_type = v.error_type,
                     error_name = v.error_name, error_message = v.error_message, error_stack = v.error_stack
                 FROM done JOIN v ON v.id = done.id
-                WHERE a.run_id = done.id AND a.number = v.attempt AND a.run_id = ANY(\(ids))
+                WHERE a.run_id = done.id AND a.number = v.attempt
             )
-            SELECT done.*, \(AttemptColumns.selection(qualifiedBy: "a")) FROM done
-            LEFT JOIN \(t.attempts) AS a ON a.run_id = done.id AND a.run_id = ANY(\(ids))
+            SELECT done.*, a.* FROM done LEFT JOIN LATERAL (
+                SELECT \(AttemptColumns.selection) FROM \(t.attempts) WHERE run_id = done.id
+            ) AS a ON true
             ORDER BY done.id, a.number
             """
         let columns = RunColumns.names.count
