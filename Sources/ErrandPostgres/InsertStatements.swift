@@ -1,20 +1,22 @@
 import Errand
 import Foundation
+import NIOCore
 import PostgresNIO
 
 /// The statements of ``PostgresRunStore/insertRuns(_:now:)``, shared by publishing events and
 /// firing schedules.
 ///
-/// Runs without an idempotency key or schedule occurrence are written ``rowsPerStatement`` to one
-/// multi-row `INSERT`. A keyed run (or a run of a schedule occurrence) is inserted alone with
+/// Runs without an idempotency key or schedule occurrence are written up to ``rowsPerStatement``
+/// with one `INSERT … SELECT … FROM unnest(…)`, one array per column, so the statement's text and
+/// its 26 parameters are the same whatever the number of runs. A keyed run (or a run of a schedule occurrence) is inserted alone with
 /// `ON CONFLICT DO NOTHING`, which makes PostgreSQL's unique indexes (`runs_idempotency`,
 /// `runs_occurrence`) decide between racing transactions, in this process or another: the loser
 /// waits for the winner's commit, inserts nothing and reads the winner's run. An expired key is
 /// released from its old run and the insert tried again. Runs are written in the order given, so
 /// their sequences increase in that order.
 enum InsertStatements {
-    /// Runs per multi-row `INSERT` (26 parameters each).
-    static let rowsPerStatement = 500
+    /// Runs per `INSERT` of runs without keys.
+    static let rowsPerStatement = 5_000
 
     /// The columns a new run sets; the others start `NULL` or at their defaults, as
     /// `NewRun.record(sequence:now:)` makes them.
@@ -68,11 +70,11 @@ enum InsertStatements {
     /// ``ChangeNotifier`` (a data-modifying `WITH`). One round trip, no `BEGIN`/`COMMIT`.
     static func insertNotifying(_ runs: [NewRun], now: Date, _ t: Tables, _ session: Session) async throws -> [InsertResult] {
         var binder = Binder()
-        let values = try runs.map { try row($0, now: now, &binder) }.joined(separator: ", ")
+        let rows = try source(runs, now: now, &binder)
         let channel = binder.add(t.channel, "text")
         let key = binder.add(Int64(ChangeNotifier.notifyLockKey), "int4")
         let sql = """
-            WITH inserted AS (INSERT INTO \(t.runs) (\(columns)) VALUES \(values) RETURNING status)
+            WITH inserted AS (INSERT INTO \(t.runs) (\(columns)) \(rows) RETURNING status)
             SELECT pg_notify(\(channel), '') FROM (SELECT 1 FROM inserted WHERE status = 'queued' LIMIT 1) AS due
             WHERE pg_try_advisory_xact_lock(\(key), hashtext(\(channel)))
             """
@@ -86,8 +88,8 @@ enum InsertStatements {
         while start < runs.count {
             let chunk = runs[start ..< min(start + rowsPerStatement, runs.count)]
             var binder = Binder()
-            let values = try chunk.map { try row($0, now: now, &binder) }.joined(separator: ", ")
-            try await session.execute(binder.query("INSERT INTO \(tables.runs) (\(columns)) VALUES \(values)"))
+            let rows = try source(chunk, now: now, &binder)
+            try await session.execute(binder.query("INSERT INTO \(tables.runs) (\(columns)) \(rows)"))
             start += chunk.count
         }
     }
@@ -131,6 +133,59 @@ enum InsertStatements {
             }
         }
         throw PostgresStoreError(message: "run \(run.id) of task \(run.task) could not be inserted: its idempotency key or occurrence kept changing hands")
+    }
+
+    /// A `SELECT` of ``columns`` for `runs`, in order, from one array per column bound into
+    /// `binder`. PostgreSQL arrays cannot be ragged, so each run's tags and labels travel as a JSON
+    /// array (`NULL` when empty) and are turned back into `text[]` here.
+    private static func source(_ runs: some Collection<NewRun>, now: Date, _ b: inout Binder) throws -> String {
+        func json(_ strings: [String]?) throws -> String? {
+            guard let strings, !strings.isEmpty else { return nil }
+            return String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+        }
+        let time = ColumnCoding.time(now)
+        let arrays = [
+            b.add(runs.map(\.id.rawValue), "text[]"),
+            b.add(runs.map(\.task), "text[]"),
+            b.add(runs.map(\.queue), "text[]"),
+            b.add(NullableArray(runs.map(\.concurrencyKey)), "text[]"),
+            b.add(runs.map { ($0.scheduledAt > now ? RunStatus.delayed : .queued).rawValue }, "text[]"),
+            b.add(runs.map(\.priority), "int8[]"),
+            b.add(runs.map { ByteBuffer(bytes: $0.payload) }, "bytea[]"),
+            b.add(NullableArray(try runs.map { try json($0.tags) }), "text[]"),
+            b.add(NullableArray(runs.map(\.idempotencyKey)), "text[]"),
+            b.add(NullableArray(runs.map { ColumnCoding.optionalTime($0.idempotencyExpiresAt) }), "float8[]"),
+            b.add(runs.map { ColumnCoding.time($0.scheduledAt) }, "float8[]"),
+            b.add(NullableArray(runs.map { ColumnCoding.optionalTime($0.expiresAt) }), "float8[]"),
+            b.add(runs.map(\.maxAttempts), "int8[]"),
+            b.add(NullableArray(runs.map { $0.replayOf?.rawValue }), "text[]"),
+            b.add(NullableArray(runs.map { $0.parentID?.rawValue }), "text[]"),
+            b.add(NullableArray(runs.map(\.scheduleID)), "text[]"),
+            b.add(NullableArray(runs.map { ColumnCoding.optionalTime($0.occurrenceAt) }), "float8[]"),
+            b.add(runs.map(\.depth), "int8[]"),
+            b.add(runs.map(\.awaited), "bool[]"),
+            b.add(runs.map(\.origin.kind.rawValue), "text[]"),
+            b.add(NullableArray(runs.map(\.origin.reference)), "text[]"),
+            b.add(NullableArray(runs.map(\.eventID)), "text[]"),
+            b.add(NullableArray(try runs.map { try json(ColumnCoding.labels($0.requiredLabels)) }), "text[]"),
+            b.add(runs.map(\.cost), "int8[]"),
+        ]
+        let now = b.add(time, "float8")
+        func strings(_ column: String, empty: String) -> String {
+            "CASE WHEN v.\(column) IS NULL THEN \(empty) ELSE ARRAY(SELECT jsonb_array_elements_text(v.\(column)::jsonb)) END"
+        }
+        return """
+            SELECT v.id, v.task, v.queue, v.concurrency_key, v.status, v.priority, v.payload, \(strings("tags", empty: "'{}'::text[]")),
+                v.idempotency_key, v.idempotency_expires_at, \(now), v.scheduled_at, \(now), v.expires_at, v.max_attempts,
+                v.replay_of, v.parent_id, v.schedule_id, v.occurrence_at, v.depth, v.awaited, v.origin_kind, v.origin_ref,
+                v.event_id, \(strings("required_labels", empty: "NULL::text[]")), v.cost
+            FROM unnest(\(arrays.joined(separator: ", "))) WITH ORDINALITY AS v(
+                id, task, queue, concurrency_key, status, priority, payload, tags, idempotency_key, idempotency_expires_at,
+                scheduled_at, expires_at, max_attempts, replay_of, parent_id, schedule_id, occurrence_at, depth, awaited,
+                origin_kind, origin_ref, event_id, required_labels, cost, ordinality
+            )
+            ORDER BY v.ordinality
+            """
     }
 
     /// One row of ``columns`` values for `run`, bound into `binder`.
