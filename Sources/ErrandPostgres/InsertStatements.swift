@@ -18,6 +18,9 @@ enum InsertStatements {
     /// Runs per `INSERT` of runs without keys.
     static let rowsPerStatement = 5_000
 
+    /// Up to how many runs an `INSERT` of runs without keys takes a `VALUES` list, not arrays.
+    static let valuesRowsAtMost = 4
+
     /// The columns a new run sets; the others start `NULL` or at their defaults, as
     /// `NewRun.record(sequence:now:)` makes them.
     static let columns = """
@@ -135,10 +138,14 @@ enum InsertStatements {
         throw PostgresStoreError(message: "run \(run.id) of task \(run.task) could not be inserted: its idempotency key or occurrence kept changing hands")
     }
 
-    /// A `SELECT` of ``columns`` for `runs`, in order, from one array per column bound into
+    /// The rows of ``columns`` for `runs`, in order: a `SELECT` from one array per column bound into
     /// `binder`. PostgreSQL arrays cannot be ragged, so each run's tags and labels travel as a JSON
     /// array (`NULL` when empty) and are turned back into `text[]` here.
+    /// A handful of runs go as a `VALUES` list instead: for one run that is the cheaper statement.
     private static func source(_ runs: some Collection<NewRun>, now: Date, _ b: inout Binder) throws -> String {
+        if runs.count <= valuesRowsAtMost {
+            return "VALUES " + (try runs.map { try row($0, now: now, &b) }.joined(separator: ", "))
+        }
         func json(_ strings: [String]?) throws -> String? {
             guard let strings, !strings.isEmpty else { return nil }
             return String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)

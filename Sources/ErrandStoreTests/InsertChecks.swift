@@ -72,6 +72,33 @@ enum InsertChecks {
         #expect(try await store.fetch(ids[500]).tags == ["n500"])
     }
 
+    static func batchInsertKeepsEveryField(_ store: any RunStore) async throws {
+        // Stores may write a batch differently from a single run (PostgreSQL: one array per
+        // column): every field must still round-trip, NULLs and empty lists included.
+        let parentID = try await store.insert([makeRun(task: "parent")])[0]
+        let runs = (0..<12).map { index in
+            let odd = !index.isMultiple(of: 2)
+            return NewRun(
+                task: "batch", queue: odd ? "q1" : "q2", concurrencyKey: odd ? "tenant-\(index)" : nil, priority: index - 6,
+                payload: Data([0, 255, UInt8(index), 0x22, 0x5C]) + samplePayload,
+                tags: odd ? ["zoë", "a \"quoted\" tag", "back\\slash", "n\(index)"] : [],
+                scheduledAt: at(Double(index % 3) - 1), expiresAt: odd ? at(600 + Double(index)) : nil, maxAttempts: index + 1,
+                replayOf: odd ? parentID : nil, parentID: odd ? nil : parentID, scheduleID: odd ? "schedule-\(index)" : nil,
+                depth: index % 5, awaited: odd, origin: odd ? RunOrigin(.apiKey, "key-\(index)") : RunOrigin(.cli),
+                eventID: odd ? nil : "event-\(index)", requiredLabels: odd ? ["gpu", "éu-west"] : [], cost: index % 4 + 1
+            )
+        }
+        let ids = try await store.insert(runs, now: at(0))
+        #expect(ids == runs.map(\.id))
+        var sequences: [Int64] = []
+        for run in runs {
+            let read = try await store.fetch(run.id)
+            #expect(read == run.record(sequence: read.sequence, now: at(0)), "run \(run.id) reads back as inserted")
+            sequences.append(read.sequence)
+        }
+        #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $0 < $1 }, "sequences \(sequences) increase in batch order")
+    }
+
     static func idempotencyReturnsExistingRun(_ store: any RunStore) async throws {
         let first = makeRun(task: "email", idempotencyKey: "order-1")
         try await store.insert([first], now: t0)

@@ -22,6 +22,7 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
     case statusFollowsScheduledAt
     case sequenceIncreases
     case batchInsertsMany
+    case batchInsertKeepsEveryField
     case idempotencyReturnsExistingRun
     case idempotencyWithinOneBatch
     case idempotencyKeyIsPerTask
@@ -156,6 +157,7 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
         case .statusFollowsScheduledAt: InsertChecks.statusFollowsScheduledAt
         case .sequenceIncreases: InsertChecks.sequenceIncreases
         case .batchInsertsMany: InsertChecks.batchInsertsMany
+        case .batchInsertKeepsEveryField: InsertChecks.batchInsertKeepsEveryField
         case .idempotencyReturnsExistingRun: InsertChecks.idempotencyReturnsExistingRun
         case .idempotencyWithinOneBatch: InsertChecks.idempotencyWithinOneBatch
         case .idempotencyKeyIsPerTask: InsertChecks.idempotencyKeyIsPerTask
