@@ -47,6 +47,30 @@ struct WorkerTests {
         await test.stop()
     }
 
+    @Test func outcomesWrittenInParallelBatchesAreEachRecordedOnce() async throws {
+        let test = TestErrand(worker: WorkerConfiguration(id: "writers", concurrency: 40, pollInterval: .seconds(3600), outcomeWriters: 3))
+        let calls = Recorder<String>()
+        let task = TaskDefinition<Greeting, Reply>("many") { payload, _ in
+            calls.append(payload.name)
+            return Reply(text: payload.name)
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let ids = try await test.errand.batchTrigger(task, (0..<300).map { Greeting(name: "n\($0)") })
+        for (index, id) in ids.enumerated() {
+            let run = try await test.runUntilFinished(id)
+            #expect(run.status == .completed && run.attemptCount == 1 && run.attempts.map(\.outcome) == [.succeeded])
+            #expect(run.result == Data(#"{"text":"n\#(index)"}"#.utf8))
+        }
+        #expect(calls.count == 300 && Set(calls.all).count == 300, "each handler ran once")
+        await test.stop()
+    }
+
+    @Test func aWorkerNeedsAtLeastOneOutcomeWriter() {
+        let error = #expect(throws: ErrandError.self) { try WorkerConfiguration(outcomeWriters: 0).validate() }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("outcomeWriters"))
+    }
+
     @Test func nonRetryableErrorFailsAtOnce() async throws {
         let test = makeTestErrand()
         let task = TaskDefinition<Greeting, Reply>("fatal", options: TaskOptions(retry: exactRetry)) { _, _ in throw Fatal() }

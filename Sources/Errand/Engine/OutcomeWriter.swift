@@ -14,16 +14,21 @@ final class OutcomeWriter: Sendable {
     private struct State {
         var pending: [Pending] = []
         var finished = false
+        /// Batches being written now.
+        var writing = 0
     }
 
     private let store: any RunStore
     private let logger: Logger
+    private let concurrentBatches: Int
     private let state = Mutex(State())
     private let wake = WakeSignal()
 
-    init(store: any RunStore, logger: Logger) {
+    /// A writer that writes up to `concurrentBatches` batches at once.
+    init(store: any RunStore, logger: Logger, concurrentBatches: Int = 1) {
         self.store = store
         self.logger = logger
+        self.concurrentBatches = max(1, concurrentBatches)
     }
 
     /// Queues an outcome and returns once it is written.
@@ -40,21 +45,37 @@ final class OutcomeWriter: Sendable {
         wake.signal()
     }
 
-    /// Writes batches until ``finish()`` is called and nothing is pending. Cancellation does not
-    /// stop it: outcomes already produced must be written.
+    /// Writes batches until ``finish()`` is called and nothing is pending or being written.
+    /// Cancellation does not stop it: outcomes already produced must be written.
+    ///
+    /// While fewer than `concurrentBatches` batches are being written, everything pending goes
+    /// out as the next batch; otherwise outcomes wait and join the next one. A store with many
+    /// connections (PostgreSQL) writes the batches in parallel, so a batch's round trips and
+    /// commit overlap with the next one's. The batches hold different attempts, so their order
+    /// does not matter.
     func run() async {
-        while true {
-            let (batch, finished) = state.withLock { state in
-                defer { state.pending = [] }
-                return (state.pending, state.finished)
+        await withDiscardingTaskGroup { group in
+            while true {
+                let (batch, done) = state.withLock { state -> ([Pending], Bool) in
+                    if state.pending.isEmpty || state.writing >= concurrentBatches {
+                        return ([], state.pending.isEmpty && state.finished && state.writing == 0)
+                    }
+                    state.writing += 1
+                    defer { state.pending = [] }
+                    return (state.pending, false)
+                }
+                if done { return }
+                if batch.isEmpty {
+                    await wake.waitIgnoringCancellation()
+                    continue
+                }
+                group.addTask {
+                    let records = await self.write(batch.map(\.completion))
+                    for (pending, record) in zip(batch, records) { pending.continuation.resume(returning: record) }
+                    self.state.withLock { $0.writing -= 1 }
+                    self.wake.signal()
+                }
             }
-            if batch.isEmpty {
-                if finished { return }
-                await wake.waitIgnoringCancellation()
-                continue
-            }
-            let records = await write(batch.map(\.completion))
-            for (pending, record) in zip(batch, records) { pending.continuation.resume(returning: record) }
         }
     }
 

@@ -36,7 +36,7 @@ public final class Worker: Service, Sendable {
     init(errand: Errand, configuration: WorkerConfiguration) {
         self.errand = errand
         self.configuration = configuration
-        self.writer = OutcomeWriter(store: errand.store, logger: errand.logger)
+        self.writer = OutcomeWriter(store: errand.store, logger: errand.logger, concurrentBatches: configuration.outcomeWriters)
     }
 
     var store: any RunStore { errand.store }

@@ -12,6 +12,11 @@ public struct WorkerConfiguration: Sendable {
     public var concurrency: Int
     /// At most this many runs per claim.
     public var claimBatchSize: Int
+    /// At most this many batches of attempt outcomes written at once (default 2). More than one
+    /// lets the next batch be written while the last one commits: a store with a connection pool
+    /// (PostgreSQL) runs them in parallel, and SQLite's group commit takes the second batch's
+    /// statements while the first one syncs.
+    public var outcomeWriters: Int
     /// How long a claimed attempt is held without a heartbeat; after it the attempt counts as
     /// crashed (its worker lost) and is rescued.
     public var leaseDuration: Duration
@@ -31,7 +36,7 @@ public struct WorkerConfiguration: Sendable {
         id: String = WorkerConfiguration.defaultID(), queues: Set<String>? = nil, concurrency: Int = 10,
         claimBatchSize: Int = 100, leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
         pollInterval: Duration = .milliseconds(500), shutdownGracePeriod: Duration = .seconds(30),
-        labels: Set<String> = []
+        labels: Set<String> = [], outcomeWriters: Int = 2
     ) {
         self.id = id
         self.queues = queues
@@ -42,6 +47,7 @@ public struct WorkerConfiguration: Sendable {
         self.pollInterval = pollInterval
         self.shutdownGracePeriod = shutdownGracePeriod
         self.labels = labels
+        self.outcomeWriters = outcomeWriters
     }
 
     /// `host-pid-random`.
@@ -56,6 +62,9 @@ public struct WorkerConfiguration: Sendable {
             throw ErrandError.invalidArgument(field: "concurrency", value: String(concurrency), allowed: "must be at least 1")
         }
         for label in labels { try WorkerLabels.validate(label, field: "labels") }
+        guard outcomeWriters >= 1 else {
+            throw ErrandError.invalidArgument(field: "outcomeWriters", value: String(outcomeWriters), allowed: "must be at least 1")
+        }
         guard claimBatchSize >= 1 else {
             throw ErrandError.invalidArgument(field: "claimBatchSize", value: String(claimBatchSize), allowed: "must be at least 1")
         }
