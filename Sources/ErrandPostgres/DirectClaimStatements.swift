@@ -1,0 +1,75 @@
+import Errand
+import Foundation
+import PostgresNIO
+
+/// The common claim in one statement, with no transaction around it: the fast path of
+/// ``PostgresRunStore/claimRuns(_:)`` (one round trip where ``ClaimStatements`` takes five).
+///
+/// It applies when the claim names its queues, none of them has a concurrency limit or is
+/// paused, no parked run is due (so nothing needs promoting first), and the first `limit`
+/// candidates in claim order each cost one slot and fit in the free slots. Then the claim rules
+/// take exactly those candidates, as ``ClaimStatements`` would: they are read with the same
+/// ordered probes of `runs_claim` (`FOR UPDATE SKIP LOCKED`), made `executing`, and their attempts
+/// started, in one statement. When a condition does not hold, the statement changes nothing and
+/// says so, and the claim takes the full path.
+enum DirectClaimStatements {
+    /// The claimed runs in claim order, or `nil` when the claim must take the full path.
+    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord]? {
+        guard let queues = request.queues, !queues.isEmpty else { return nil }
+        var b = Binder()
+        let now = b.add(ColumnCoding.time(request.now), "float8")
+        let names = b.add(queues.sorted(), "text[]")
+        let labels = b.add(request.labels.sorted(), "text[]")
+        let limit = b.add(request.limit, "int8")
+        let slots = b.add(request.slots ?? Int(Int32.max), "int8")
+        let worker = b.add(request.workerID, "text")
+        let lease = b.add(ColumnCoding.time(request.leaseUntil), "float8")
+        func part(keyed: Bool) -> String {
+            """
+            SELECT c.* FROM unnest(\(names)) AS g(queue) CROSS JOIN LATERAL (
+                SELECT r.sequence, r.priority, r.scheduled_at, r.cost FROM \(t.runs) AS r
+                WHERE r.status = 'queued' AND r.queue = g.queue AND r.concurrency_key IS \(keyed ? "NOT " : "")NULL
+                    AND (r.expires_at IS NULL OR r.expires_at > \(now) OR r.attempt_count > 0)
+                    AND (r.required_labels IS NULL OR r.required_labels <@ \(labels))
+                ORDER BY \(keyed ? "" : "r.concurrency_key, ")r.priority DESC, r.scheduled_at, r.sequence LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            ) AS c
+            """
+        }
+        let sql = """
+            WITH gate AS (
+                SELECT NOT EXISTS (
+                    SELECT 1 FROM \(t.queues) WHERE name = ANY(\(names)) AND (concurrency IS NOT NULL OR paused)
+                ) AND NOT EXISTS (
+                    SELECT 1 FROM \(t.runs) WHERE status IN \(Schema.parkedList) AND scheduled_at <= \(now)
+                ) AS open
+            ), candidates AS (
+                SELECT * FROM (\(part(keyed: false)) UNION ALL \(part(keyed: true))) AS c
+                WHERE (SELECT open FROM gate)
+                ORDER BY priority DESC, scheduled_at, sequence LIMIT \(limit)
+            ), fit AS (
+                SELECT (SELECT open FROM gate) AND coalesce(bool_and(cost = 1), true) AND count(*) <= \(slots) AS ok FROM candidates
+            ), claimed AS (
+                UPDATE \(t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
+                    worker_id = \(worker), lease_expires_at = \(lease),
+                    submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL
+                WHERE sequence IN (SELECT sequence FROM candidates) AND (SELECT ok FROM fit) AND status = 'queued'
+                RETURNING \(RunColumns.selection)
+            ), started AS (
+                INSERT INTO \(t.attempts) (run_id, number, worker_id, started_at)
+                SELECT id, attempt_count, \(worker), \(now) FROM claimed
+            )
+            SELECT claimed.*, (SELECT ok FROM fit) FROM (SELECT 1) AS one LEFT JOIN claimed ON true
+            """
+        let columns = RunColumns.names.count
+        var ok = false
+        var runs: [RunRecord] = []
+        for row in try await session.rows(b.query(sql)) {
+            let reader = RowReader(row)
+            ok = try reader.bool(columns)
+            if !reader.isNull(0) { runs.append(try RunColumns.record(reader)) }
+        }
+        guard ok else { return nil }
+        return runs.sorted { ($0.priority, $1.scheduledAt, $1.sequence) > ($1.priority, $0.scheduledAt, $0.sequence) }
+    }
+}
