@@ -123,7 +123,8 @@ public final class PostgresRunStore: RunStore {
             return PostgresStoreError(message: "PostgreSQL did not answer within \(limit ?? .zero) (\(stage)); the operation was abandoned")
         } _: { [client, logger] in
             // The pool can hand out a connection whose close it has not yet noticed (just after
-            // the server ended the session): nothing was sent on it, so ask for another.
+            // the server ended the session): nothing was sent on it, so give the pool a moment
+            // and ask for another.
             for _ in 1..<Self.closedConnectionRetries {
                 let result: T? = try await client.withConnection { connection in
                     if connection.isClosed { return nil }
@@ -131,7 +132,7 @@ public final class PostgresRunStore: RunStore {
                     return try await body(Session(connection: connection, logger: logger))
                 }
                 if let result { return result }
-                await Task.yield()
+                try await Task.sleep(for: .milliseconds(5))
             }
             return try await client.withConnection { connection in
                 connected.set()
@@ -140,8 +141,9 @@ public final class PostgresRunStore: RunStore {
         }
     }
 
-    /// How many times an operation asks the pool for a connection when it is handed closed ones.
-    static let closedConnectionRetries = 4
+    /// How many times an operation asks the pool for a connection when it is handed closed ones
+    /// (5 ms apart).
+    static let closedConnectionRetries = 40
 
     /// Deletes every run with its attempts, steps, tokens and log lines (queue settings,
     /// schedules, published events, subscriptions and tokens created outside any run are kept).
