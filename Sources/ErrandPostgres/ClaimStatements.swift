@@ -206,16 +206,7 @@ enum ClaimStatements {
         // a group costs a probe, not a sort of its queued runs. The keyed runs of an unlimited
         // queue span many keys and are sorted (they are rare).
         func part(_ source: String, group: String, limit: String, sorted: Bool = false) -> String {
-            """
-            SELECT c.* FROM \(source) CROSS JOIN LATERAL (
-                SELECT r.sequence, r.priority, r.scheduled_at, r.cost, r.queue, r.concurrency_key FROM \(t.runs) AS r
-                WHERE r.status = 'queued' AND r.queue = g.queue AND \(group)
-                    AND (r.expires_at IS NULL OR r.expires_at > \(now) OR r.attempt_count > 0)
-                    AND (r.required_labels IS NULL OR r.required_labels <@ \(labels))
-                ORDER BY \(sorted ? "" : "r.concurrency_key, ")r.priority DESC, r.scheduled_at, r.sequence LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED
-            ) AS c
-            """
+            probe(t, source: source, group: group, limit: limit, sorted: sorted, now: now, labels: labels)
         }
         let sql = """
             SELECT * FROM (
@@ -237,6 +228,26 @@ enum ClaimStatements {
         }
         if found.count > count { found.removeLast(found.count - count) }
         return found
+    }
+
+    /// The claimable runs of each group `source` yields (rows with a `queue` column, `g`), at most
+    /// `limit` per group, read in claim order and locked with `FOR UPDATE SKIP LOCKED`. `group`
+    /// narrows the concurrency key; `now` and `labels` are placeholders of the claim's time and
+    /// the worker's labels. Without `sorted` the key leads the order, which is constant within a
+    /// group and lets PostgreSQL read `runs_claim` in order instead of sorting.
+    static func probe(
+        _ t: Tables, source: String, group: String, limit: String, sorted: Bool, now: String, labels: String
+    ) -> String {
+        """
+        SELECT c.* FROM \(source) CROSS JOIN LATERAL (
+            SELECT r.sequence, r.priority, r.scheduled_at, r.cost, r.queue, r.concurrency_key FROM \(t.runs) AS r
+            WHERE r.status = 'queued' AND r.queue = g.queue AND \(group)
+                AND (r.expires_at IS NULL OR r.expires_at > \(now) OR r.attempt_count > 0)
+                AND (r.required_labels IS NULL OR r.required_labels <@ \(labels))
+            ORDER BY \(sorted ? "" : "r.concurrency_key, ")r.priority DESC, r.scheduled_at, r.sequence LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED
+        ) AS c
+        """
     }
 
     /// Makes the chosen runs `executing` and starts their attempts, in one statement; returns the

@@ -25,16 +25,10 @@ enum DirectClaimStatements {
         let worker = b.add(request.workerID, "text")
         let lease = b.add(ColumnCoding.time(request.leaseUntil), "float8")
         func part(keyed: Bool) -> String {
-            """
-            SELECT c.* FROM unnest(\(names)) AS g(queue) CROSS JOIN LATERAL (
-                SELECT r.sequence, r.priority, r.scheduled_at, r.cost FROM \(t.runs) AS r
-                WHERE r.status = 'queued' AND r.queue = g.queue AND r.concurrency_key IS \(keyed ? "NOT " : "")NULL
-                    AND (r.expires_at IS NULL OR r.expires_at > \(now) OR r.attempt_count > 0)
-                    AND (r.required_labels IS NULL OR r.required_labels <@ \(labels))
-                ORDER BY \(keyed ? "" : "r.concurrency_key, ")r.priority DESC, r.scheduled_at, r.sequence LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED
-            ) AS c
-            """
+            ClaimStatements.probe(
+                t, source: "unnest(\(names)) AS g(queue)", group: "r.concurrency_key IS \(keyed ? "NOT " : "")NULL",
+                limit: limit, sorted: keyed, now: now, labels: labels
+            )
         }
         let sql = """
             WITH gate AS (

@@ -1,4 +1,5 @@
 import Errand
+import ErrandStoreTests
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ struct DirectClaimTests {
     /// Random runs over three queues: priorities, start times (a few parked, due during the
     /// rounds), keys, costs, labels and time-to-live vary.
     static func workload(seed: UInt64, count: Int, start: Date) -> [NewRun] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             let queue = ["a", "b", "c"].randomElement(using: &generator)!
             let roll = Int.random(in: 0..<100, using: &generator)
@@ -32,7 +33,7 @@ struct DirectClaimTests {
             let start = Date(timeIntervalSinceReferenceDate: 800_000_000)
             let runs = Self.workload(seed: seed, count: 300, start: start)
             for store in [direct, full] { _ = try await store.insertRuns(runs, now: start) }
-            var generator = SeededGenerator(seed: seed &+ 100)
+            var generator = SplitMix64(seed: seed &+ 100)
             var tookDirectPath = 0
             for round in 0..<60 {
                 let now = start.addingTimeInterval(Double(round))
@@ -69,18 +70,5 @@ struct DirectClaimTests {
             let directAttempts = try await direct.countRuns(statuses: [.executing])
             #expect(directAttempts == (try await full.countRuns(statuses: [.executing])))
         }
-    }
-}
-
-/// A small deterministic random number generator (SplitMix64), so a failing seed repeats.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

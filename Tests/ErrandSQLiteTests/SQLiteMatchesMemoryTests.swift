@@ -1,5 +1,6 @@
 import Errand
 import ErrandSQLite
+import ErrandStoreTests
 import Foundation
 import Testing
 
@@ -7,17 +8,8 @@ import Testing
 /// must give the same answers, call for call.
 @Suite("SQLiteRunStore matches MemoryRunStore")
 struct SQLiteMatchesMemoryTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The seeded generator the randomized checks share (replayable from its seed).
+    typealias SeededGenerator = SplitMix64
 
     let t0 = Date(timeIntervalSince1970: 1_767_225_600)
 
@@ -50,7 +42,7 @@ struct SQLiteMatchesMemoryTests {
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func randomWorkloadGivesTheSameAnswers(seed: UInt64) async throws {
         try await withTemporaryPath { path in
-            var random = SeededGenerator(state: seed)
+            var random = SeededGenerator(seed: seed)
             let (memory, sqlite) = try await Self.storePair(
                 at: path, queues: [QueueConfig(name: "fast", concurrency: 3), QueueConfig(name: "single", concurrency: 1), QueueConfig(name: "slow")]
             )

@@ -28,7 +28,7 @@ struct SQLiteRoutingMatchesMemoryTests {
     @Test(arguments: [11, 12, 13, 14, 15] as [UInt64])
     func randomRoutingWorkloadGivesTheSameAnswers(seed: UInt64) async throws {
         try await withTemporaryPath { path in
-            var random = SeededGenerator(state: seed)
+            var random = SeededGenerator(seed: seed)
             let (memory, sqlite) = try await SQLiteMatchesMemoryTests.storePair(
                 at: path, queues: [QueueConfig(name: "fast", concurrency: 3), QueueConfig(name: "single", concurrency: 1)]
             )

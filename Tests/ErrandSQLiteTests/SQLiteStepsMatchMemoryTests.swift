@@ -68,7 +68,7 @@ struct SQLiteStepsMatchMemoryTests {
     @Test(arguments: [21, 22, 23, 24, 25, 26] as [UInt64])
     func randomWorkloadWithChildrenGivesTheSameAnswers(seed: UInt64) async throws {
         try await withTemporaryPath { path in
-            var random = SeededGenerator(state: seed)
+            var random = SeededGenerator(seed: seed)
             let stores = Pair(sqlite: try SQLiteRunStore(path: path, configuration: .init(durability: .off)))
             var executing: [RunRecord] = []
             var ids: [RunID] = []

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Errand
+import ErrandStoreTests
 
 /// Parses an ISO-8601 test time.
 private func at(_ text: String) -> Date {
@@ -517,25 +518,6 @@ private func parseError(_ expression: String) -> ErrandError? {
             }
             minute += 1
         }
-    }
-}
-
-/// A small, fast, seeded random number generator (SplitMix64).
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int {
-        Int(next() % UInt64(bound))
     }
 }
 
