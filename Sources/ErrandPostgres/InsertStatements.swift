@@ -8,12 +8,12 @@ import PostgresNIO
 ///
 /// Runs without an idempotency key or schedule occurrence are written up to ``rowsPerStatement``
 /// with one `INSERT … SELECT … FROM unnest(…)`, one array per column, so the statement's text and
-/// its 26 parameters are the same whatever the number of runs. A keyed run (or a run of a schedule occurrence) is inserted alone with
-/// `ON CONFLICT DO NOTHING`, which makes PostgreSQL's unique indexes (`runs_idempotency`,
-/// `runs_occurrence`) decide between racing transactions, in this process or another: the loser
-/// waits for the winner's commit, inserts nothing and reads the winner's run. An expired key is
-/// released from its old run and the insert tried again. Runs are written in the order given, so
-/// their sequences increase in that order.
+/// its 26 parameters are the same whatever the number of runs. A keyed run (or a run of a
+/// schedule occurrence) is inserted alone with `ON CONFLICT DO NOTHING`, which makes PostgreSQL's
+/// unique indexes (`runs_idempotency`, `runs_occurrence`) decide between racing transactions, in
+/// this process or another: the loser waits for the winner's commit, inserts nothing and reads the
+/// winner's run. An expired key is released from its old run and the insert tried again. Runs are
+/// written in the order given, so their sequences increase in that order.
 enum InsertStatements {
     /// Runs per `INSERT` of runs without keys.
     static let rowsPerStatement = 5_000
@@ -140,8 +140,9 @@ enum InsertStatements {
 
     /// The rows of ``columns`` for `runs`, in order: a `SELECT` from one array per column bound into
     /// `binder`. PostgreSQL arrays cannot be ragged, so each run's tags and labels travel as a JSON
-    /// array (`NULL` when empty) and are turned back into `text[]` here.
-    /// A handful of runs go as a `VALUES` list instead: for one run that is the cheaper statement.
+    /// array (`NULL` when empty) and are turned back into `text[]` here. Up to
+    /// ``valuesRowsAtMost`` runs go as a `VALUES` list instead: for one run that is the cheaper
+    /// statement.
     private static func source(_ runs: some Collection<NewRun>, now: Date, _ b: inout Binder) throws -> String {
         if runs.count <= valuesRowsAtMost {
             return "VALUES " + (try runs.map { try row($0, now: now, &b) }.joined(separator: ", "))
@@ -150,7 +151,6 @@ enum InsertStatements {
             guard let strings, !strings.isEmpty else { return nil }
             return String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
         }
-        let time = ColumnCoding.time(now)
         let arrays = [
             b.add(runs.map(\.id.rawValue), "text[]"),
             b.add(runs.map(\.task), "text[]"),
@@ -177,13 +177,13 @@ enum InsertStatements {
             b.add(NullableArray(try runs.map { try json(ColumnCoding.labels($0.requiredLabels)) }), "text[]"),
             b.add(runs.map(\.cost), "int8[]"),
         ]
-        let now = b.add(time, "float8")
+        let created = b.add(ColumnCoding.time(now), "float8")
         func strings(_ column: String, empty: String) -> String {
             "CASE WHEN v.\(column) IS NULL THEN \(empty) ELSE ARRAY(SELECT jsonb_array_elements_text(v.\(column)::jsonb)) END"
         }
         return """
             SELECT v.id, v.task, v.queue, v.concurrency_key, v.status, v.priority, v.payload, \(strings("tags", empty: "'{}'::text[]")),
-                v.idempotency_key, v.idempotency_expires_at, \(now), v.scheduled_at, \(now), v.expires_at, v.max_attempts,
+                v.idempotency_key, v.idempotency_expires_at, \(created), v.scheduled_at, \(created), v.expires_at, v.max_attempts,
                 v.replay_of, v.parent_id, v.schedule_id, v.occurrence_at, v.depth, v.awaited, v.origin_kind, v.origin_ref,
                 v.event_id, \(strings("required_labels", empty: "NULL::text[]")), v.cost
             FROM unnest(\(arrays.joined(separator: ", "))) WITH ORDINALITY AS v(
