@@ -13,9 +13,19 @@ import PostgresNIO
 /// started, in one statement. When a condition does not hold, the statement changes nothing and
 /// says so, and the claim takes the full path.
 enum DirectClaimStatements {
-    /// The claimed runs in claim order, or `nil` when the claim must take the full path.
-    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord]? {
-        guard let queues = request.queues, !queues.isEmpty else { return nil }
+    /// What the statement did.
+    enum Outcome {
+        /// It claimed these runs (perhaps none), in claim order.
+        case claimed([RunRecord])
+        /// It changed nothing: the claim must take the full path. `limited` says whether that is
+        /// because a named queue has a limit or is paused (which lasts), rather than because a
+        /// parked run is due or a candidate costs more than one slot (which pass).
+        case declined(limited: Bool)
+    }
+
+    /// Claims in one statement, or declines.
+    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> Outcome {
+        guard let queues = request.queues, !queues.isEmpty else { return .declined(limited: false) }
         var b = Binder()
         let now = b.add(ColumnCoding.time(request.now), "float8")
         let names = b.add(queues.sorted(), "text[]")
@@ -31,10 +41,12 @@ enum DirectClaimStatements {
             )
         }
         let sql = """
-            WITH gate AS (
+            WITH limits AS (
                 SELECT NOT EXISTS (
                     SELECT 1 FROM \(t.queues) WHERE name = ANY(\(names)) AND (concurrency IS NOT NULL OR paused)
-                ) AND NOT EXISTS (
+                ) AS unlimited
+            ), gate AS (
+                SELECT (SELECT unlimited FROM limits) AND NOT EXISTS (
                     SELECT 1 FROM \(t.runs) WHERE status IN \(Schema.parkedList) AND scheduled_at <= \(now)
                 ) AS open
             ), candidates AS (
@@ -53,17 +65,17 @@ enum DirectClaimStatements {
                 INSERT INTO \(t.attempts) (run_id, number, worker_id, started_at)
                 SELECT id, attempt_count, \(worker), \(now) FROM claimed
             )
-            SELECT claimed.*, (SELECT ok FROM fit) FROM (SELECT 1) AS one LEFT JOIN claimed ON true
+            SELECT claimed.*, (SELECT ok FROM fit), (SELECT unlimited FROM limits) FROM (SELECT 1) AS one LEFT JOIN claimed ON true
             """
         let columns = RunColumns.names.count
-        var ok = false
+        var (ok, unlimited) = (false, true)
         var runs: [RunRecord] = []
         for row in try await session.rows(b.query(sql)) {
             let reader = RowReader(row)
-            ok = try reader.bool(columns)
+            (ok, unlimited) = (try reader.bool(columns), try reader.bool(columns + 1))
             if !reader.isNull(0) { runs.append(try RunColumns.record(reader)) }
         }
-        guard ok else { return nil }
-        return runs.sorted { ($0.priority, $1.scheduledAt, $1.sequence) > ($1.priority, $0.scheduledAt, $0.sequence) }
+        guard ok else { return .declined(limited: !unlimited) }
+        return .claimed(runs.sorted { ($0.priority, $1.scheduledAt, $1.sequence) > ($1.priority, $0.scheduledAt, $0.sequence) })
     }
 }

@@ -38,6 +38,8 @@ public final class PostgresRunStore: RunStore {
     /// The schema-qualified table names, built once.
     let tables: Tables
     let logger: Logger
+    /// Queue sets the one-statement claim declined for a limited or paused queue.
+    let limitedQueueSets = QueueSetPauses()
 
     /// Makes a store on `client` whose tables live in `schema`.
     ///

@@ -46,10 +46,12 @@ struct DirectClaimTests {
                 if round == 30 { for store in [direct, full] { try await store.upsertQueues([QueueConfig(name: "c", concurrency: 2)]) } }
                 let viaDirect = try await direct.session { try await DirectClaimStatements.claim(request, direct.tables, $0) }
                 let claimedDirect: [RunRecord]
-                if let viaDirect {
+                switch viaDirect {
+                case .claimed(let runs):
                     tookDirectPath += 1
-                    claimedDirect = viaDirect
-                } else {
+                    claimedDirect = runs
+                case .declined(let limited):
+                    #expect(limited == (round >= 30 && request.queues?.contains("c") == true), "round \(round): declined, limited: \(limited)")
                     claimedDirect = try await direct.claimRuns(request)
                 }
                 let claimedFull = try await full.transaction { try await ClaimStatements.claim(request, full.tables, $0) }
@@ -69,6 +71,23 @@ struct DirectClaimTests {
             #expect(tookDirectPath > 10, "the one-statement claim applied in \(tookDirectPath) of 60 rounds")
             let directAttempts = try await direct.countRuns(statuses: [.executing])
             #expect(directAttempts == (try await full.countRuns(statuses: [.executing])))
+        }
+    }
+
+    @Test func claimsOnALimitedQueueSkipTheOneStatementClaimForAWhile() async throws {
+        try await TestDatabase.withStore { store in
+            let now = Date(timeIntervalSinceReferenceDate: 800_000_000)
+            try await store.upsertQueues([QueueConfig(name: "limited", concurrency: 1)])
+            _ = try await store.insertRuns((0..<3).map { _ in NewRun(task: "t", queue: "limited", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+            func claim(at time: Date) async throws -> [RunRecord] {
+                try await store.claimRuns(ClaimRequest(workerID: "w", queues: ["limited"], limit: 5, now: time, leaseUntil: time.addingTimeInterval(60)))
+            }
+            #expect(!store.limitedQueueSets.isPaused(["limited"], at: now))
+            #expect(try await claim(at: now).count == 1, "the full claim holds the limit")
+            #expect(store.limitedQueueSets.isPaused(["limited"], at: now.addingTimeInterval(1)), "the declined set skips the one statement")
+            #expect(try await claim(at: now.addingTimeInterval(1)).isEmpty, "still within the limit")
+            #expect(!store.limitedQueueSets.isPaused(["limited"], at: now.addingTimeInterval(PostgresRunStore.directClaimPause + 1)))
+            #expect(!store.limitedQueueSets.isPaused(["other"], at: now), "other queue sets are not affected")
         }
     }
 }
