@@ -17,6 +17,9 @@ final class AttemptDeadlines: Sendable {
     private let state = Mutex(State())
     private let wake = WakeSignal()
 
+    /// The deadline the timer sleeps until; `nil` while it waits for work.
+    var nextWake: Date? { state.withLock { $0.sleepingUntil } }
+
     func add(_ control: AttemptControl) {
         let deadline = control.deadline
         let signal = state.withLock { state in
