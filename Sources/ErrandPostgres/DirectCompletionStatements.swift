@@ -34,7 +34,6 @@ enum DirectCompletionStatements {
         let endedAt = b.add(completions.map { ColumnCoding.time($0.endedAt) }, "float8[]")
         let executions = b.add(completions.map { ColumnCoding.nanoseconds($0.executionTime) }, "int8[]")
         let outcomes = b.add(completions.map(\.outcome.rawValue), "text[]")
-        let hasError = b.add(completions.map { $0.error != nil }, "bool[]")
         let errorTypes = b.add(NullableArray(completions.map(\.error?.type)), "text[]")
         let errorNames = b.add(NullableArray(completions.map(\.error?.name)), "text[]")
         let errorMessages = b.add(NullableArray(completions.map(\.error?.message)), "text[]")
@@ -44,15 +43,16 @@ enum DirectCompletionStatements {
         let retryAt = b.add(NullableArray(completions.map { ColumnCoding.optionalTime($0.retryAt) }), "float8[]")
         let final = "('failed', 'timedOut', 'crashed', 'expired')"
         func error(_ column: String) -> String {
-            "\(column) = CASE WHEN v.status = 'completed' THEN NULL WHEN v.has_error THEN v.\(column) ELSE r.\(column) END"
+            // A reported error always has a type, so a non-NULL type means the error replaces the run's.
+            "\(column) = CASE WHEN v.status = 'completed' THEN NULL WHEN v.error_type IS NOT NULL THEN v.\(column) ELSE r.\(column) END"
         }
         let sql = """
             WITH v AS (
                 SELECT * FROM unnest(
-                    \(ids), \(attempts), \(workers), \(statuses), \(endedAt), \(executions), \(outcomes), \(hasError),
+                    \(ids), \(attempts), \(workers), \(statuses), \(endedAt), \(executions), \(outcomes),
                     \(errorTypes), \(errorNames), \(errorMessages), \(errorStacks), \(results), \(resultNotes), \(retryAt)
                 ) AS v(
-                    id, attempt, worker, status, ended_at, execution_nanoseconds, outcome, has_error,
+                    id, attempt, worker, status, ended_at, execution_nanoseconds, outcome,
                     error_type, error_name, error_message, error_stack, result, result_note, retry_at
                 )
             ), done AS (
@@ -92,11 +92,7 @@ enum DirectCompletionStatements {
             if runs[run.id] == nil { runs[run.id] = run }
             guard var attempt else { continue }
             // The statement reads the attempts as they were before it ended this one.
-            if let completion = byRun[run.id], attempt.number == completion.attempt {
-                attempt.endedAt = completion.endedAt
-                attempt.outcome = completion.outcome
-                attempt.error = completion.error
-            }
+            if let completion = byRun[run.id], attempt.number == completion.attempt { attempt.end(completion) }
             runs[run.id]?.attempts.append(attempt)
         }
         return runs

@@ -126,20 +126,17 @@ public final class PostgresRunStore: RunStore {
         } _: { [client, logger] in
             // The pool can hand out a connection whose close it has not yet noticed (just after
             // the server ended the session): nothing was sent on it, so give the pool a moment
-            // and ask for another.
-            for _ in 1..<Self.closedConnectionRetries {
+            // and ask for another (the last try goes ahead, and fails naming the closed connection).
+            for attempt in 1...Self.closedConnectionRetries {
                 let result: T? = try await client.withConnection { connection in
-                    if connection.isClosed { return nil }
+                    if connection.isClosed && attempt < Self.closedConnectionRetries { return nil }
                     connected.set()
                     return try await body(Session(connection: connection, logger: logger))
                 }
                 if let result { return result }
                 try await Task.sleep(for: .milliseconds(5))
             }
-            return try await client.withConnection { connection in
-                connected.set()
-                return try await body(Session(connection: connection, logger: logger))
-            }
+            preconditionFailure("the last try returns or throws")
         }
     }
 

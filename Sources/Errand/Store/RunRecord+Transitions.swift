@@ -29,9 +29,7 @@ extension RunRecord {
         if completion.outcome == .suspended { suspensions += 1 }
         if let error = completion.error { self.error = error }
         if let index = attempts.lastIndex(where: { $0.number == completion.attempt }) {
-            attempts[index].endedAt = now
-            attempts[index].outcome = completion.outcome
-            attempts[index].error = completion.error
+            attempts[index].end(completion)
         }
         switch completion.status {
         case .completed:
@@ -69,5 +67,15 @@ extension RunRecord {
             type: "expired", name: "Expired",
             message: "the run expired: its time to live ended at \(expiresAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?") before a worker started it"
         )
+    }
+}
+
+extension AttemptRecord {
+    /// Ends the attempt as `completion` reports it: the attempt's part of
+    /// ``RunRecord/apply(_:)``, for stores that write the run's columns themselves.
+    public mutating func end(_ completion: AttemptCompletion) {
+        endedAt = completion.endedAt
+        outcome = completion.outcome
+        error = completion.error
     }
 }
