@@ -50,15 +50,17 @@ struct DatabaseOptions: ParsableArguments {
         var logger = Logger(label: "Errand.PostgresRunStore")
         logger.logLevel = .error
         let configuration: PostgresClient.Configuration
+        let settings: PostgresRunStore.Configuration
         do {
             configuration = try PostgresRunStore.clientConfiguration(url: database, maximumConnections: 20)
+            settings = try PostgresRunStore.Configuration(url: database)
         } catch {
             throw CLIError("invalid --database \"\(Self.redacted(database))\": \(error)")
         }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let store: PostgresRunStore
         do {
-            store = try PostgresRunStore(client: client, logger: logger)
+            store = try PostgresRunStore(client: client, configuration: settings, logger: logger)
         } catch {
             throw CLIError("invalid --database \"\(Self.redacted(database))\": \(error)")
         }

@@ -81,7 +81,7 @@ enum InsertStatements {
             SELECT pg_notify(\(channel), '') FROM (SELECT 1 FROM inserted WHERE status = 'queued' LIMIT 1) AS due
             WHERE pg_try_advisory_xact_lock(\(key), hashtext(\(channel)))
             """
-        try await session.execute(binder.query(sql))
+        _ = try await session.hotRows(binder.query(sql))
         return runs.map { InsertResult(id: $0.id, created: true) }
     }
 
@@ -92,7 +92,7 @@ enum InsertStatements {
             let chunk = runs[start ..< min(start + rowsPerStatement, runs.count)]
             var binder = Binder()
             let rows = try source(chunk, now: now, &binder)
-            try await session.execute(binder.query("INSERT INTO \(tables.runs) (\(columns)) \(rows)"))
+            _ = try await session.hotRows(binder.query("INSERT INTO \(tables.runs) (\(columns)) \(rows)"))
             start += chunk.count
         }
     }

@@ -12,7 +12,8 @@ extension PostgresRunStore {
                 UPDATE \(unescaped: tables.runs) SET lease_expires_at = \(ColumnCoding.time(leaseUntil))
                 WHERE id = ANY(\(runs.map(\.rawValue))) AND status = 'executing' AND worker_id = \(workerID)
                 RETURNING id, cancel_requested_at IS NOT NULL
-                """
+                """,
+                hot: true
             ) { row in (RunID(try row.string(0)), try row.bool(1)) }
         }
         return HeartbeatResult(runs: runs, held: Dictionary(held, uniquingKeysWith: { first, _ in first }))

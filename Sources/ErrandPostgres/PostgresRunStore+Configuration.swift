@@ -17,12 +17,38 @@ extension PostgresRunStore {
         /// when the server restarts at the wrong moment; the engine retries what failed. Schema
         /// migrations have no limit.
         public var operationTimeout: Duration?
+        /// Whether the hot statements (claims, attempt outcomes, the next due time) are prepared
+        /// once per connection and then only executed; `true` by default. Preparing saves the
+        /// server parsing and planning them on every call, which costs more than running them.
+        /// Turn it off behind a connection pooler that hands a session's statements to different
+        /// server connections (PgBouncer before 1.21 in transaction mode).
+        public var preparedStatements: Bool
 
         /// Creates settings.
-        public init(transactionRetries: Int = 5, listenRetryDelay: Duration = .seconds(1), operationTimeout: Duration? = .seconds(30)) {
+        public init(
+            transactionRetries: Int = 5, listenRetryDelay: Duration = .seconds(1), operationTimeout: Duration? = .seconds(30),
+            preparedStatements: Bool = true
+        ) {
             self.transactionRetries = transactionRetries
             self.listenRetryDelay = listenRetryDelay
             self.operationTimeout = operationTimeout
+            self.preparedStatements = preparedStatements
+        }
+
+        /// The settings a database URL asks for: `prepared_statements=off` (or `on`, the
+        /// default) in its query sets ``preparedStatements``; the other settings keep their
+        /// defaults.
+        ///
+        /// - Throws: ``Errand/ErrandError`` (field `prepared_statements`) for another value.
+        public init(url: String) throws {
+            self.init()
+            let items = URLComponents(string: url)?.queryItems ?? []
+            guard let value = items.first(where: { $0.name == "prepared_statements" })?.value else { return }
+            switch value.lowercased() {
+            case "on", "true": preparedStatements = true
+            case "off", "false": preparedStatements = false
+            default: throw ErrandError.invalidArgument(field: "prepared_statements", value: value, allowed: "on or off")
+            }
         }
     }
 
@@ -32,12 +58,13 @@ extension PostgresRunStore {
     /// dies inside a transaction never holds its locks (a queue's claim lock, say) for long.
     ///
     /// Only unencrypted connections are made (`sslmode=disable`, the default here); a URL asking
-    /// for another `sslmode` is refused.
+    /// for another `sslmode` is refused. The store's own settings in the URL
+    /// (`prepared_statements`) are read by ``Configuration/init(url:)``.
     ///
     /// - Parameter maximumConnections: The pool's size.
     /// - Throws: ``Errand/ErrandError`` (field `database`) for a URL that is not such a URL.
     public static func clientConfiguration(url: String, maximumConnections: Int = 20) throws -> PostgresClient.Configuration {
-        let allowed = "postgres://user[:password]@host[:port][/database][?sslmode=disable]"
+        let allowed = "postgres://user[:password]@host[:port][/database][?sslmode=disable&prepared_statements=on|off]"
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
               let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
         else {

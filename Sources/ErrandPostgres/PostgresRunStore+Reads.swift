@@ -63,14 +63,16 @@ extension PostgresRunStore {
                     """
                     SELECT min(scheduled_at) FROM \(unescaped: tables.runs)
                     WHERE status IN \(unescaped: Schema.parkedList) AND scheduled_at < \(never) AND queue = ANY(\(queues.sorted()))
-                    """
+                    """,
+                    hot: true
                 ) { try $0.optionalDouble(0) }
             }
             return try await session.map(
                 """
                 SELECT min(scheduled_at) FROM \(unescaped: tables.runs)
                 WHERE status IN \(unescaped: Schema.parkedList) AND scheduled_at < \(never)
-                """
+                """,
+                hot: true
             ) { try $0.optionalDouble(0) }
         }
         return due.first.flatMap { $0 }.map(ColumnCoding.date)

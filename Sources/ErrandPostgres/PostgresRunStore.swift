@@ -123,7 +123,7 @@ public final class PostgresRunStore: RunStore {
         return try await OperationDeadline.run(limit: limit) {
             let stage = connected.isSet ? "running its statements" : "waiting for a connection"
             return PostgresStoreError(message: "PostgreSQL did not answer within \(limit ?? .zero) (\(stage)); the operation was abandoned")
-        } _: { [client, logger] in
+        } _: { [client, logger, prepares = configuration.preparedStatements] in
             // The pool can hand out a connection whose close it has not yet noticed (just after
             // the server ended the session): nothing was sent on it, so give the pool a moment
             // and ask for another (the last try goes ahead, and fails naming the closed connection).
@@ -131,7 +131,7 @@ public final class PostgresRunStore: RunStore {
                 let result: T? = try await client.withConnection { connection in
                     if connection.isClosed && attempt < Self.closedConnectionRetries { return nil }
                     connected.set()
-                    return try await body(Session(connection: connection, logger: logger))
+                    return try await body(Session(connection: connection, logger: logger, prepares: prepares))
                 }
                 if let result { return result }
                 try await Task.sleep(for: .milliseconds(5))

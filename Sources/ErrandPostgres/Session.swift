@@ -8,6 +8,9 @@ import PostgresNIO
 struct Session: Sendable {
     let connection: PostgresConnection
     let logger: Logger
+    /// Whether ``hotRows(_:)`` uses prepared statements
+    /// (``PostgresRunStore/Configuration/preparedStatements``).
+    var prepares = false
 
     /// Runs a statement and returns all its rows.
     ///
@@ -23,13 +26,47 @@ struct Session: Sendable {
         }
     }
 
+    /// Runs a statement through a statement the connection keeps prepared (``HotStatement``),
+    /// preparing it on first use, and returns all its rows. For hot statements whose text is the
+    /// same on every call (values only in placeholders).
+    ///
+    /// PostgresNIO remembers a failed preparation for the life of the connection, so a failure
+    /// that a later call could get past (the schema changed, or was not there yet: SQLSTATE class
+    /// 42, `0A000`, `26000`) closes the connection, and the pool opens a fresh one.
+    func preparedRows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        guard !connection.isClosed else { throw PostgresStoreError.connectionClosed }
+        let text = HotStatement.Text(name: HotStatement.name(for: query.sql), sql: query.sql)
+        do {
+            return try await HotStatement.$current.withValue(text) {
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.execute(HotStatement(bindings: query.binds), logger: logger) {
+                    rows.append(row)
+                }
+                return rows
+            }
+        } catch let error as PSQLError {
+            let failure = PostgresStoreError(error)
+            if let state = failure.sqlState, state.hasPrefix("42") || state == "0A000" || state == "26000" {
+                try? await connection.close()
+            }
+            throw failure
+        }
+    }
+
+    /// Runs one of the store's hot statements (the same text on every call, values only in
+    /// placeholders): prepared (``preparedRows(_:)``) when the store uses prepared statements,
+    /// otherwise as an unnamed statement (``rows(_:)``).
+    func hotRows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await prepares ? preparedRows(query) : rows(query)
+    }
+
     /// Runs a statement, ignoring any rows.
     func execute(_ query: PostgresQuery) async throws {
         _ = try await rows(query)
     }
 
-    /// Runs a statement and reads each row with `read`.
-    func map<T>(_ query: PostgresQuery, _ read: (RowReader) throws -> T) async throws -> [T] {
-        try await rows(query).map { try read(RowReader($0)) }
+    /// Runs a statement and reads each row with `read`; `hot` runs it through ``hotRows(_:)``.
+    func map<T>(_ query: PostgresQuery, hot: Bool = false, _ read: (RowReader) throws -> T) async throws -> [T] {
+        try await (hot ? hotRows(query) : rows(query)).map { try read(RowReader($0)) }
     }
 }
