@@ -59,7 +59,7 @@ enum DirectClaimStatements {
                 UPDATE \(t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
                     worker_id = \(worker), lease_expires_at = \(lease),
                     submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL
-                WHERE sequence IN (SELECT sequence FROM candidates) AND (SELECT ok FROM fit) AND status = 'queued'
+                WHERE sequence = ANY(ARRAY(SELECT sequence FROM candidates)) AND (SELECT ok FROM fit) AND status = 'queued'
                 RETURNING \(RunColumns.selection)
             ), started AS (
                 INSERT INTO \(t.attempts) (run_id, number, worker_id, started_at)
@@ -67,10 +67,14 @@ enum DirectClaimStatements {
             )
             SELECT claimed.*, (SELECT ok FROM fit), (SELECT unlimited FROM limits) FROM (SELECT 1) AS one LEFT JOIN claimed ON true
             """
+        // The statement is prepared (`hotRows`), so PostgreSQL may run it with a generic plan, which
+        // cannot know how many candidates `limit` lets through (it guesses a tenth of the table):
+        // `sequence = ANY(ARRAY(…))` keeps the update on the primary key whatever the guess, where
+        // `sequence IN (SELECT …)` let that plan hash-join a scan of the whole table.
         let columns = RunColumns.names.count
         var (ok, unlimited) = (false, true)
         var runs: [RunRecord] = []
-        for row in try await session.rows(b.query(sql)) {
+        for row in try await session.hotRows(b.query(sql)) {
             let reader = RowReader(row)
             (ok, unlimited) = (try reader.bool(columns), try reader.bool(columns + 1))
             if !reader.isNull(0) { runs.append(try RunColumns.record(reader)) }

@@ -1,8 +1,8 @@
 import PostgresNIO
 
 /// A statement PostgreSQL parses once per connection and then only binds and executes: the hot
-/// statements (claims, completions, the next due time) whose planning cost more server time than
-/// running them.
+/// statements whose planning costs more server time than running them (the one-statement claim,
+/// run inserts, the next due time, lease renewals).
 ///
 /// PostgresNIO prepares a ``PostgresPreparedStatement`` by its type's static `name` and `sql`,
 /// which it reads in ``PostgresConnection/execute(_:logger:file:line:)``, in the calling task,

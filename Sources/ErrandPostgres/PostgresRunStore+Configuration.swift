@@ -17,8 +17,9 @@ extension PostgresRunStore {
         /// when the server restarts at the wrong moment; the engine retries what failed. Schema
         /// migrations have no limit.
         public var operationTimeout: Duration?
-        /// Whether the hot statements (claims, attempt outcomes, the next due time) are prepared
-        /// once per connection and then only executed; `true` by default. Preparing saves the
+        /// Whether the hot statements (the one-statement claim, run inserts, the next due time,
+        /// lease renewals) are prepared once per connection and then only executed; `true` by
+        /// default. Preparing saves the
         /// server parsing and planning them on every call, which costs more than running them.
         /// Turn it off behind a connection pooler that hands a session's statements to different
         /// server connections (PgBouncer before 1.21 in transaction mode).
