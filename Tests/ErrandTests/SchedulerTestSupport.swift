@@ -72,15 +72,20 @@ extension RunStore {
     }
 }
 
-/// A store that keeps runs but no schedules.
+/// A store that keeps runs but no schedules; with a `completionGate`, attempt outcomes are written
+/// only once the gate opens.
 struct RunOnlyStore: RunStore {
     let base = MemoryRunStore()
+    var completionGate: Gate?
     func insertRuns(_ runs: [NewRun], now: Date) async throws -> [InsertResult] { try await base.insertRuns(runs, now: now) }
     func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] { try await base.claimRuns(request) }
     func heartbeat(runs: [RunID], workerID: String, leaseUntil: Date, now: Date) async throws -> HeartbeatResult {
         try await base.heartbeat(runs: runs, workerID: workerID, leaseUntil: leaseUntil, now: now)
     }
-    func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?] { try await base.completeAttempts(completions) }
+    func completeAttempts(_ completions: [AttemptCompletion]) async throws -> [RunRecord?] {
+        await completionGate?.wait()
+        return try await base.completeAttempts(completions)
+    }
     func updateProgress(runID: RunID, attempt: Int, message: String?, percent: Double?, now: Date) async throws -> Bool {
         try await base.updateProgress(runID: runID, attempt: attempt, message: message, percent: percent, now: now)
     }

@@ -66,6 +66,53 @@ struct WorkerTests {
         await test.stop()
     }
 
+    /// Runs the same three runs through a worker of concurrency 1 whose store holds outcomes back,
+    /// and returns which handlers started and the runs' statuses while it does.
+    private func threeRunsWithOutcomesHeldBack(
+        hooks: TaskHooks<Greeting, Reply> = TaskHooks()
+    ) async throws -> (started: [String], statuses: [RunStatus], finished: [RunRecord]) {
+        let gate = Gate()
+        let test = TestErrand(store: RunOnlyStore(completionGate: gate), worker: WorkerConfiguration(id: "slots", concurrency: 1, pollInterval: .seconds(3600)))
+        let started = Recorder<String>()
+        let task = TaskDefinition<Greeting, Reply>("quick", hooks: hooks) { payload, _ in
+            started.append(payload.name)
+            return Reply(text: payload.name)
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let ids = try await test.errand.batchTrigger(task, ["a", "b", "c"].map { Greeting(name: $0) })
+        await test.settle()
+        var statuses: [RunStatus] = []
+        for id in ids { statuses.append(try #require(try await test.errand.state(id)).status) }
+        let seen = started.all
+        gate.open()
+        var finished: [RunRecord] = []
+        for id in ids { finished.append(try await test.runUntilFinished(id)) }
+        await test.stop()
+        return (seen, statuses, finished)
+    }
+
+    @Test func aReturnedHandlerGivesItsSlotBackWhileItsOutcomeWaitsToBeWritten() async throws {
+        let (started, statuses, finished) = try await threeRunsWithOutcomesHeldBack()
+        // "a" returned and gave its slot to "b"; "b" keeps its slot, as one outcome (the
+        // concurrency) is already waiting, so "c" waits for the writes.
+        #expect(started == ["a", "b"])
+        #expect(statuses == [.executing, .executing, .queued], "a run waiting for its outcome to be written is still executing")
+        #expect(finished.map(\.status) == [.completed, .completed, .completed])
+        #expect(finished.allSatisfy { $0.attemptCount == 1 })
+    }
+
+    @Test func withAnOutcomeHookTheSlotIsHeldUntilTheHookRan() async throws {
+        let hooked = Recorder<String>()
+        var hooks = TaskHooks<Greeting, Reply>()
+        hooks.onSuccess = { payload, _, _ in hooked.append(payload.name) }
+        let (started, statuses, finished) = try await threeRunsWithOutcomesHeldBack(hooks: hooks)
+        #expect(started == ["a"], "onSuccess runs in the slot, after the outcome is recorded")
+        #expect(statuses == [.executing, .queued, .queued])
+        #expect(finished.map(\.status) == [.completed, .completed, .completed])
+        #expect(hooked.all == ["a", "b", "c"])
+    }
+
     @Test func aWorkerNeedsAtLeastOneOutcomeWriter() {
         let error = #expect(throws: ErrandError.self) { try WorkerConfiguration(outcomeWriters: 0).validate() }
         #expect("\(error.map { "\($0)" } ?? "")".contains("outcomeWriters"))

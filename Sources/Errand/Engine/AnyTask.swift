@@ -17,6 +17,9 @@ struct AnyTask: Sendable {
     let onFailure: @Sendable (_ record: RunRecord) async throws -> Void
     let handleError: @Sendable (_ payload: Data, _ error: any Error, _ context: RunContext) async -> ErrorDecision?
     let onComplete: @Sendable (_ record: RunRecord) async throws -> Void
+    /// Whether the task has a hook that runs after an outcome is recorded (`onSuccess`,
+    /// `onFailure`, `onComplete`).
+    let hasOutcomeHooks: Bool
 
     init<Payload, Output>(_ task: TaskDefinition<Payload, Output>) {
         name = task.name
@@ -57,6 +60,7 @@ struct AnyTask: Sendable {
             return await handleError(payload, error, context)
         }
         onComplete = { record in try await hooks.onComplete?(record) }
+        hasOutcomeHooks = hooks.onSuccess != nil || hooks.onFailure != nil || hooks.onComplete != nil
     }
 
     private static func runChain<Payload, Output>(

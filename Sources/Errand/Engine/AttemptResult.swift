@@ -10,4 +10,10 @@ enum AttemptResult: Sendable {
     case interrupted(Interruption)
     /// The handler parked the run on a durable wait, a child run or a token.
     case suspended(RunSuspension)
+
+    /// Whether the handler chain has returned (an interrupted handler may still be winding down).
+    var handlerReturned: Bool {
+        if case .interrupted = self { return false }
+        return true
+    }
 }

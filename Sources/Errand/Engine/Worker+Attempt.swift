@@ -100,6 +100,11 @@ extension Worker {
             return
         }
         errand.metrics.attemptEnded(run, outcome: completion.outcome, duration: completion.executionTime)
+        // The handler has returned: unless hooks follow the recorded outcome (they run in the
+        // slot, as the handler does), the slot is free while the outcome waits for its batch.
+        if result.handlerReturned, !(task?.hasOutcomeHooks ?? false), !errand.configuration.hooks.hasOutcomeHooks {
+            releaseSlot(run.id)
+        }
         guard let record = await writer.submit(completion) else {
             context.logger.info("attempt outcome not recorded: the run changed meanwhile (rescued or canceled)")
             return

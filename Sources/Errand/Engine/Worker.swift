@@ -29,6 +29,9 @@ public final class Worker: Service, Sendable {
         /// The slots the in-flight attempts take (their runs' cost).
         var costs: [RunID: Int] = [:]
         var usedSlots = 0
+        /// In-flight attempts whose handler returned and whose slot was given back while their
+        /// outcome is written (see ``Worker/releaseSlot(_:)``).
+        var recording = 0
         var shuttingDown = false
         var stopped = false
     }
@@ -133,8 +136,10 @@ public final class Worker: Service, Sendable {
             let now = clock.now
             var deadline = now.adding(configuration.pollInterval)
             // A due time at or before now was promoted by the claim above; only a future one counts.
-            if let due = try? await store.nextDueTime(queues: claimQueues), due > now, due < deadline {
-                deadline = due
+            do {
+                if let due = try await store.nextDueTime(queues: claimQueues), due > now, due < deadline { deadline = due }
+            } catch {
+                logger.error("reading the next due time failed; polling", metadata: ["error": "\(error)"])
             }
             if deadline > clock.now { await wake.wait(until: deadline, clock: clock) }
         }
@@ -196,10 +201,33 @@ public final class Worker: Service, Sendable {
 
     func finished(_ id: RunID) {
         state.withLock { state in
-            state.inFlight.removeValue(forKey: id)
-            state.usedSlots -= state.costs.removeValue(forKey: id) ?? 0
+            guard state.inFlight.removeValue(forKey: id) != nil else { return }
+            if let cost = state.costs.removeValue(forKey: id) {
+                state.usedSlots -= cost
+            } else {
+                state.recording -= 1
+            }
         }
         wake.signal()
+    }
+
+    /// Gives the slot of an attempt whose handler has returned back before its outcome is
+    /// written, so the dispatcher can claim the next run while the outcome waits for its batch
+    /// (the outcome writer's commit no longer holds a slot). The attempt stays in flight (its
+    /// lease is still renewed) until ``finished(_:)``. At most ``WorkerConfiguration/concurrency``
+    /// attempts are recording at once; past that the slot is kept, which holds claiming back
+    /// when outcomes are written more slowly than handlers finish. Returns whether it gave the
+    /// slot back.
+    @discardableResult
+    func releaseSlot(_ id: RunID) -> Bool {
+        let released = state.withLock { state -> Bool in
+            guard state.recording < configuration.concurrency, let cost = state.costs.removeValue(forKey: id) else { return false }
+            state.usedSlots -= cost
+            state.recording += 1
+            return true
+        }
+        if released { wake.signal() }
+        return released
     }
 }
 

@@ -8,7 +8,12 @@ public struct WorkerConfiguration: Sendable {
     /// (so a worker never claims runs it has no handler for). Name queues explicitly to work on
     /// queues of tasks this process does not define.
     public var queues: Set<String>?
-    /// At most this many attempts at once in this worker.
+    /// At most this many attempts' handlers at once in this worker (a run of cost *n* takes *n*
+    /// of them). An attempt whose handler has returned gives its slot back while its outcome
+    /// waits to be written with the next batch, unless its task, or the engine, has an
+    /// `onSuccess`, `onFailure` or `onComplete` hook (those run in the slot, after the outcome is
+    /// recorded); up to `concurrency` attempts can be waiting so. Queue limits count every
+    /// attempt until its outcome is recorded.
     public var concurrency: Int
     /// At most this many runs per claim.
     public var claimBatchSize: Int

@@ -73,6 +73,9 @@ public struct GlobalHooks: Sendable {
     public var onComplete: (@Sendable (RunRecord) async throws -> Void)?
 
     /// Creates global hooks.
+    /// Whether a hook runs after an outcome is recorded (`onSuccess`, `onFailure`, `onComplete`).
+    var hasOutcomeHooks: Bool { onSuccess != nil || onFailure != nil || onComplete != nil }
+
     public init(
         initialize: (@Sendable (RunContext) async throws -> Void)? = nil,
         middleware: (@Sendable (RunContext, _ next: @Sendable () async throws -> Void) async throws -> Void)? = nil,
