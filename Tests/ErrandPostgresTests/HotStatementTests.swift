@@ -54,9 +54,13 @@ struct PreparedQueryTests {
                     #expect(next.map { abs($0.timeIntervalSince(now.addingTimeInterval(60))) < 0.001 } == true)
                 }
                 let statements = try await first.session { session in try await Self.prepared(session) }
-                let inserts = statements.values.filter { $0.contains("INSERT INTO") }
+                let inserts = statements.values.filter { $0.hasPrefix("WITH inserted AS (INSERT INTO") }
+                let claims = statements.values.filter { $0.hasPrefix("WITH limits AS") }
                 let dueTimes = statements.values.filter { $0.contains("min(scheduled_at)") }
-                #expect(inserts.count == 2 && dueTimes.count == 2, "one of each per schema: \(statements.values.map { $0.prefix(80) })")
+                #expect(
+                    inserts.count == 2 && claims.count == 2 && dueTimes.count == 2,
+                    "one of each per schema: \(statements.values.map { $0.prefix(80) })"
+                )
             }
         }
     }
