@@ -96,13 +96,11 @@ public final class Worker: Service, Sendable {
     /// (a trigger in this process, a finished attempt), the next due time, or the poll interval.
     private func dispatch(into group: inout DiscardingTaskGroup) async {
         let batch = configuration.claimBatchSize
-        // Claim again only when a useful number of slots is free, so a busy worker makes few, large
-        // claims rather than one per finished attempt.
-        let threshold = max(1, min(batch, configuration.concurrency) / 4)
         while !isShuttingDown && !Task.isCancelled {
             let (inFlight, used) = state.withLock { ($0.inFlight.count, $0.usedSlots) }
             let free = configuration.concurrency - used
-            if free > 0 && (inFlight == 0 || free >= threshold) {
+            let saturated = waitsForSlots(free: free, inFlight: inFlight)
+            if !saturated {
                 let limit = min(free, batch)
                 let now = clock.now
                 let runs: [RunRecord]
@@ -129,7 +127,7 @@ public final class Worker: Service, Sendable {
                 if !runs.isEmpty { heartbeatSignal.signal() }
                 if runs.count == limit { continue }
             }
-            if free <= 0 || (inFlight > 0 && free < threshold) {
+            if saturated {
                 await wake.wait()
                 continue
             }
@@ -143,6 +141,13 @@ public final class Worker: Service, Sendable {
             }
             if deadline > clock.now { await wake.wait(until: deadline, clock: clock) }
         }
+    }
+
+    /// Whether the dispatcher waits for slots rather than claiming: none is free, or attempts are
+    /// in flight and fewer than a quarter of a claim batch is free (so a busy worker makes few,
+    /// large claims rather than one per finished attempt).
+    private func waitsForSlots(free: Int, inFlight: Int) -> Bool {
+        free <= 0 || (inFlight > 0 && free < max(1, min(configuration.claimBatchSize, configuration.concurrency) / 4))
     }
 
     /// Waits for in-flight attempts, cancelling them once the grace period is over (at once when
@@ -220,13 +225,16 @@ public final class Worker: Service, Sendable {
     /// slot back.
     @discardableResult
     func releaseSlot(_ id: RunID) -> Bool {
-        let released = state.withLock { state -> Bool in
-            guard state.recording < configuration.concurrency, let cost = state.costs.removeValue(forKey: id) else { return false }
+        let (released, wakeDispatcher) = state.withLock { state -> (Bool, Bool) in
+            guard state.recording < configuration.concurrency, let cost = state.costs.removeValue(forKey: id) else { return (false, false) }
+            // Only a dispatcher waiting for slots needs the news: an idle one has claimed all that
+            // was due (a claim now would find nothing and, on SQLite, take the write lock).
+            let waiting = waitsForSlots(free: configuration.concurrency - state.usedSlots, inFlight: state.inFlight.count)
             state.usedSlots -= cost
             state.recording += 1
-            return true
+            return (true, waiting)
         }
-        if released { wake.signal() }
+        if wakeDispatcher { wake.signal() }
         return released
     }
 }
