@@ -19,10 +19,10 @@ extension PostgresRunStore {
         public var operationTimeout: Duration?
         /// Whether the hot statements (the one-statement claim, run inserts, the next due time,
         /// lease renewals) are prepared once per connection and then only executed; `true` by
-        /// default. Preparing saves the
-        /// server parsing and planning them on every call, which costs more than running them.
-        /// Turn it off behind a connection pooler that hands a session's statements to different
-        /// server connections (PgBouncer before 1.21 in transaction mode).
+        /// default. Preparing saves the server parsing and planning them on every call, which
+        /// costs more than running them. Turn it off behind a connection pooler that hands a
+        /// session's statements to different server connections (PgBouncer before 1.21 in
+        /// transaction mode).
         public var preparedStatements: Bool
 
         /// Creates settings.
