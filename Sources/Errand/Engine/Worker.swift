@@ -26,12 +26,12 @@ public final class Worker: Service, Sendable {
 
     struct State {
         var inFlight: [RunID: AttemptControl] = [:]
-        /// The slots the in-flight attempts take (their runs' cost).
+        /// The slots the in-flight attempts take (their runs' cost). An attempt that gave its slot
+        /// back while its outcome is written (``Worker/releaseSlot(_:)``) has no entry.
         var costs: [RunID: Int] = [:]
         var usedSlots = 0
-        /// In-flight attempts whose handler returned and whose slot was given back while their
-        /// outcome is written (see ``Worker/releaseSlot(_:)``).
-        var recording = 0
+        /// In-flight attempts that gave their slot back and wait for their outcome to be written.
+        var recording: Int { inFlight.count - costs.count }
         var shuttingDown = false
         var stopped = false
     }
@@ -206,12 +206,8 @@ public final class Worker: Service, Sendable {
 
     func finished(_ id: RunID) {
         state.withLock { state in
-            guard state.inFlight.removeValue(forKey: id) != nil else { return }
-            if let cost = state.costs.removeValue(forKey: id) {
-                state.usedSlots -= cost
-            } else {
-                state.recording -= 1
-            }
+            state.inFlight.removeValue(forKey: id)
+            state.usedSlots -= state.costs.removeValue(forKey: id) ?? 0
         }
         wake.signal()
     }
@@ -221,21 +217,17 @@ public final class Worker: Service, Sendable {
     /// (the outcome writer's commit no longer holds a slot). The attempt stays in flight (its
     /// lease is still renewed) until ``finished(_:)``. At most ``WorkerConfiguration/concurrency``
     /// attempts are recording at once; past that the slot is kept, which holds claiming back
-    /// when outcomes are written more slowly than handlers finish. Returns whether it gave the
-    /// slot back.
-    @discardableResult
-    func releaseSlot(_ id: RunID) -> Bool {
-        let (released, wakeDispatcher) = state.withLock { state -> (Bool, Bool) in
-            guard state.recording < configuration.concurrency, let cost = state.costs.removeValue(forKey: id) else { return (false, false) }
+    /// when outcomes are written more slowly than handlers finish.
+    func releaseSlot(_ id: RunID) {
+        let wakeDispatcher = state.withLock { state -> Bool in
+            guard state.recording < configuration.concurrency, let cost = state.costs.removeValue(forKey: id) else { return false }
             // Only a dispatcher waiting for slots needs the news: an idle one has claimed all that
             // was due (a claim now would find nothing and, on SQLite, take the write lock).
             let waiting = waitsForSlots(free: configuration.concurrency - state.usedSlots, inFlight: state.inFlight.count)
             state.usedSlots -= cost
-            state.recording += 1
-            return (true, waiting)
+            return waiting
         }
         if wakeDispatcher { wake.signal() }
-        return released
     }
 }
 
