@@ -252,6 +252,10 @@ enum ClaimStatements {
 
     /// Makes the chosen runs `executing` and starts their attempts, in one statement; returns the
     /// claimed records in claim order.
+    ///
+    /// The chosen runs are locked by this transaction (``choose(_:_:_:_:)``), so the update needs
+    /// no `status = 'queued'`, and must not have it: that condition lets PostgreSQL find the rows
+    /// by scanning `runs_claim` instead of by the primary key (see ``DirectClaimStatements``).
     private static func start(_ chosen: [Candidate], _ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord] {
         let now = ColumnCoding.time(request.now)
         let sequences = chosen.map(\.order.sequence)
@@ -261,7 +265,7 @@ enum ClaimStatements {
                 UPDATE \(unescaped: t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
                     worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),
                     submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL
-                WHERE sequence = ANY(\(sequences)) AND status = 'queued'
+                WHERE sequence = ANY(\(sequences))
                 RETURNING \(unescaped: RunColumns.selection)
             ), started AS (
                 INSERT INTO \(unescaped: t.attempts) (run_id, number, worker_id, started_at)
