@@ -1,6 +1,7 @@
 import Errand
 import ErrandStoreTests
 import Foundation
+import PostgresNIO
 import Testing
 
 @testable import ErrandPostgres
@@ -88,6 +89,63 @@ struct DirectClaimTests {
             #expect(try await claim(at: now.addingTimeInterval(1)).isEmpty, "still within the limit")
             #expect(!store.limitedQueueSets.isPaused(["limited"], at: now.addingTimeInterval(PostgresRunStore.directClaimPause + 1)))
             #expect(!store.limitedQueueSets.isPaused(["other"], at: now), "other queue sets are not affected")
+        }
+    }
+
+    /// Statistics read while `runs` was empty (a fresh schema, or just before a burst) price a
+    /// scan of the partial index `runs_claim` at one row. A claim must still find the runs it
+    /// locked by their primary key, not by reading every queued run: with 20,000 queued and
+    /// autovacuum off (so the statistics stay stale), claiming 10 reads only a few pages of
+    /// `runs_claim` on both paths. Before the fix the update scanned all of it, with the claimed
+    /// runs' sequences as a condition on its last column (75 ms a claim with 40,000 queued).
+    @Test(arguments: [true, false])
+    func aClaimReadsOnlyItsCandidatesWhenTheStatisticsSayTheTableIsEmpty(oneStatement: Bool) async throws {
+        // One connection, so the claim's backend is the one that flushes its statistics.
+        try await TestDatabase.withClient(maximumConnections: 1) { client in
+            try await TestDatabase.withStores(client: client) { make in
+                let store = try await make()
+                let runs = "\"\(store.schema)\".runs"
+                func execute(_ sql: String) async throws -> [PostgresRow] {
+                    try await client.query(PostgresQuery(unsafeSQL: sql)).collect()
+                }
+                _ = try await execute("VACUUM ANALYZE \(runs)")
+                _ = try await execute("ALTER TABLE \(runs) SET (autovacuum_enabled = false)")
+                let now = Date(timeIntervalSinceReferenceDate: 800_000_000)
+                _ = try await execute(
+                    """
+                    INSERT INTO \(runs) (id, task, queue, status, priority, payload, tags, created_at, scheduled_at, updated_at, max_attempts)
+                    SELECT 'run_stale_' || g, 't', 'q', 'queued', 0, '\\x7b7d', '{}', \(now.timeIntervalSinceReferenceDate),
+                        \(now.timeIntervalSinceReferenceDate) + g, \(now.timeIntervalSinceReferenceDate), 1
+                    FROM generate_series(1, 20000) AS g
+                    """
+                )
+                func pagesRead() async throws -> Int {
+                    // Flushes this backend's counters (PostgreSQL 15) before they are read.
+                    _ = try await execute("SELECT pg_stat_force_next_flush()")
+                    let rows = try await execute(
+                        "SELECT idx_blks_hit + idx_blks_read FROM pg_statio_user_indexes WHERE schemaname = '\(store.schema)' AND indexrelname = 'runs_claim'"
+                    )
+                    return try rows.first?.decode(Int.self) ?? -1
+                }
+                let before = try await pagesRead()
+                let request = ClaimRequest(
+                    workerID: "w", queues: ["q"], limit: 10, now: now.addingTimeInterval(100_000), leaseUntil: now.addingTimeInterval(100_060)
+                )
+                let claimed: [RunRecord]
+                if oneStatement {
+                    guard case .claimed(let runs) = try await store.session({ try await DirectClaimStatements.claim(request, store.tables, $0) }) else {
+                        Issue.record("the one-statement claim declined")
+                        return
+                    }
+                    claimed = runs
+                } else {
+                    claimed = try await store.transaction { try await ClaimStatements.claim(request, store.tables, $0) }
+                }
+                #expect(claimed.map(\.id.rawValue) == (1...10).map { "run_stale_\($0)" })
+                let read = try await pagesRead() - before
+                let size = try await execute("SELECT pg_relation_size('\"\(store.schema)\".runs_claim') / 8192").first?.decode(Int.self) ?? 0
+                #expect(read < 20, "the claim read \(read) of the \(size) pages of runs_claim to claim 10 runs")
+            }
         }
     }
 }
