@@ -71,9 +71,7 @@ struct BenchPhaseRunner: Sendable {
     func drain() async throws -> [BenchFigure] {
         try await settings.withStore(durability: .off) { store in try await fill(store, count: settings.jobs) }
         return try await settings.withStore { store in
-            if let postgres = store as? PostgresRunStore {
-                try await PostgresBenchSQL.openConnections(postgres, count: 4)
-            }
+            try await openConnections(store)
             let counter = BenchCounter(target: settings.jobs)
             let (errand, _) = try makeErrand(store: store) { _, _ in
                 counter.increment()
@@ -108,6 +106,7 @@ struct BenchPhaseRunner: Sendable {
     /// from the first trigger to the last recorded outcome.
     func endToEnd() async throws -> [BenchFigure] {
         try await settings.withStore { store in
+            try await openConnections(store)
             let (errand, task) = try makeErrand(store: store)
             let events = errand.events()
             let worker = errand.worker(workerConfiguration())
@@ -180,6 +179,12 @@ struct BenchPhaseRunner: Sendable {
             try await errand.batchTrigger(task, (index..<(index + size)).map { BenchPayload(i: $0) })
             index += size
         }
+    }
+
+    /// On PostgreSQL, opens 4 of the pool's connections before a timed phase (the peers' pools
+    /// are open when their clocks start); nothing on SQLite.
+    func openConnections(_ store: any BenchStore) async throws {
+        if let postgres = store as? PostgresRunStore { try await PostgresBenchSQL.openConnections(postgres, count: 4) }
     }
 
     func format(_ duration: Duration) -> String { String(format: "%.3f s", duration.timeInterval) }

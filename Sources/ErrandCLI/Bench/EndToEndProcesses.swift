@@ -30,6 +30,7 @@ enum EndToEndProcesses {
         for worker in workers { try worker.waitUntilReady() }
         let total = settings.jobs
         let elapsed: Duration = try await settings.withStore { store in
+            try await runner.openConnections(store)
             let (errand, task) = try runner.makeErrand(store: store)
             try await Task.sleep(for: .milliseconds(200))
             let start = ContinuousClock.now
@@ -72,6 +73,7 @@ enum EndToEndProcesses {
     static func worker(settings: BenchSettings) async throws -> [BenchFigure] {
         let runner = BenchPhaseRunner(settings: settings)
         return try await settings.withStore { store in
+            try await runner.openConnections(store)
             let counter = BenchCounter(target: .max)
             let (errand, _) = try runner.makeErrand(store: store) { _, _ in
                 counter.increment()
