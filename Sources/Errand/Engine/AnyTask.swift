@@ -60,7 +60,7 @@ struct AnyTask: Sendable {
             return await handleError(payload, error, context)
         }
         onComplete = { record in try await hooks.onComplete?(record) }
-        hasOutcomeHooks = hooks.onSuccess != nil || hooks.onFailure != nil || hooks.onComplete != nil
+        hasOutcomeHooks = hooks.hasOutcomeHooks
     }
 
     private static func runChain<Payload, Output>(

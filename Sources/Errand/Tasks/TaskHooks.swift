@@ -27,6 +27,9 @@ public struct TaskHooks<Payload: Codable & Sendable, Output: Codable & Sendable>
     /// With every final outcome.
     public var onComplete: (@Sendable (RunRecord) async throws -> Void)?
 
+    /// Whether a hook runs after an outcome is recorded (`onSuccess`, `onFailure`, `onComplete`).
+    var hasOutcomeHooks: Bool { onSuccess != nil || onFailure != nil || onComplete != nil }
+
     /// Creates hooks.
     public init(
         initialize: (@Sendable (Payload, RunContext) async throws -> (any Sendable)?)? = nil,
@@ -72,10 +75,10 @@ public struct GlobalHooks: Sendable {
     /// With every final outcome of any run.
     public var onComplete: (@Sendable (RunRecord) async throws -> Void)?
 
-    /// Creates global hooks.
     /// Whether a hook runs after an outcome is recorded (`onSuccess`, `onFailure`, `onComplete`).
     var hasOutcomeHooks: Bool { onSuccess != nil || onFailure != nil || onComplete != nil }
 
+    /// Creates global hooks.
     public init(
         initialize: (@Sendable (RunContext) async throws -> Void)? = nil,
         middleware: (@Sendable (RunContext, _ next: @Sendable () async throws -> Void) async throws -> Void)? = nil,

@@ -63,7 +63,7 @@ enum EndToEndProcesses {
     /// The runs not yet finished, counted one status at a time (see the type's note).
     private static func unfinished(_ store: any BenchStore) async throws -> Int {
         var count = 0
-        for status in RunStatus.unfinished.sorted(by: { $0.rawValue < $1.rawValue }) {
+        for status in RunStatus.allCases where !status.isFinal {
             count += try await store.countRuns(statuses: [status])
         }
         return count
