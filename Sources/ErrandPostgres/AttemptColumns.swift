@@ -2,8 +2,13 @@ import Errand
 import Foundation
 import PostgresNIO
 
-/// The columns of the `attempts` table and the mapping to ``AttemptRecord`` (attempts start in
-/// ``ClaimStatements`` and end in ``CompletionStatements``).
+/// The columns of the `attempts` table and the mapping to ``AttemptRecord``.
+///
+/// An attempt's row is written once, when the attempt ends (``DirectCompletionStatements``,
+/// ``CompletionStatements``). While it runs, it is the run's row: a claim sets `attempt_count`,
+/// `worker_id` and `attempt_started_at`, and reads make the open attempt from them when the run is
+/// `executing` and has no row for it (an attempt started by a version before schema version 4 has
+/// one).
 enum AttemptColumns {
     /// The columns of an attempt after `run_id`, in the order ``record(_:)`` reads them from 1.
     static let selection = "run_id, number, worker_id, started_at, ended_at, outcome, error_type, error_name, error_message, error_stack"
@@ -23,15 +28,36 @@ enum AttemptColumns {
         return (RunID(try row.string(offset)), attempt)
     }
 
-    /// The attempts of some runs, oldest first, by run.
+    /// The attempts of some runs, oldest first, by run: the stored ones and the open attempt of
+    /// an executing run, in one statement.
     static func attempts(of ids: [RunID], _ tables: Tables, _ session: Session) async throws -> [RunID: [AttemptRecord]] {
         if ids.isEmpty { return [:] }
+        var b = Binder()
+        let list = b.add(ids.map(\.rawValue), "text[]")
         let rows = try await session.map(
-            "SELECT \(unescaped: selection) FROM \(unescaped: tables.attempts) WHERE run_id = ANY(\(ids.map(\.rawValue))) ORDER BY run_id, number",
+            b.query("""
+                SELECT \(selection) FROM \(tables.attempts) WHERE run_id = ANY(\(list))
+                UNION ALL
+                SELECT r.id, r.attempt_count, r.worker_id, r.attempt_started_at, NULL, NULL, NULL, NULL, NULL, NULL
+                FROM \(tables.runs) AS r
+                WHERE r.id = ANY(\(list)) AND r.status = 'executing' AND r.attempt_started_at IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM \(tables.attempts) AS a WHERE a.run_id = r.id AND a.number = r.attempt_count)
+                ORDER BY run_id, number
+                """),
             { try record($0) }
         )
         var byRun: [RunID: [AttemptRecord]] = [:]
         for (id, attempt) in rows { byRun[id, default: []].append(attempt) }
         return byRun
+    }
+
+    /// `stored` with the open attempt `number` added when a claim of schema version 4 started it
+    /// (`startedAt`, the run's `attempt_started_at`, is set) and it has no row yet; in number order.
+    static func withOpenAttempt(_ stored: [AttemptRecord], number: Int, workerID: String, startedAt: Date?) -> [AttemptRecord] {
+        guard let startedAt, !stored.contains(where: { $0.number == number }) else { return stored }
+        var attempts = stored
+        attempts.append(AttemptRecord(number: number, workerID: workerID, startedAt: startedAt))
+        attempts.sort { $0.number < $1.number }
+        return attempts
     }
 }

@@ -21,7 +21,7 @@ import PostgresNIO
 /// 5. The candidates are walked in claim order as the claim rules say (a full group's or a too
 ///    costly run is skipped); only when a run was skipped for its cost are more candidates read
 ///    (twice as many, until the claim is full or none is left).
-/// 6. One statement makes the chosen runs `executing` and inserts their attempts.
+/// 6. One statement makes the chosen runs `executing` and starts their attempts (``AttemptColumns``).
 enum ClaimStatements {
     /// A concurrency group.
     struct Group: Hashable {
@@ -250,8 +250,8 @@ enum ClaimStatements {
         """
     }
 
-    /// Makes the chosen runs `executing` and starts their attempts, in one statement; returns the
-    /// claimed records in claim order.
+    /// Makes the chosen runs `executing` and starts their attempts (in the runs' rows, see
+    /// ``AttemptColumns``), in one statement; returns the claimed records in claim order.
     ///
     /// The chosen runs are locked by this transaction (``choose(_:_:_:_:)``), so the update needs
     /// no `status = 'queued'`, and must not have it: that condition lets PostgreSQL find the rows
@@ -261,17 +261,12 @@ enum ClaimStatements {
         let sequences = chosen.map(\.order.sequence)
         let runs = try await session.map(
             """
-            WITH claimed AS (
-                UPDATE \(unescaped: t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
-                    worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),
-                    submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL
-                WHERE sequence = ANY(\(sequences))
-                RETURNING \(unescaped: RunColumns.selection)
-            ), started AS (
-                INSERT INTO \(unescaped: t.attempts) (run_id, number, worker_id, started_at)
-                SELECT id, attempt_count, \(request.workerID), \(now) FROM claimed
-            )
-            SELECT \(unescaped: RunColumns.selection) FROM claimed
+            UPDATE \(unescaped: t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
+                worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),
+                submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL,
+                attempt_started_at = \(now)
+            WHERE sequence = ANY(\(sequences))
+            RETURNING \(unescaped: RunColumns.selection)
             """,
             RunColumns.record
         )

@@ -5,13 +5,13 @@ import PostgresNIO
 /// The statements of ``PostgresRunStore/completeAttempts(_:)``, in one transaction.
 ///
 /// The runs of the batch are read and locked in one statement (`FOR UPDATE`, in id order, so two
-/// batches sharing runs cannot deadlock), with their attempts in a second. Each completion is
+/// batches sharing runs cannot deadlock), with their attempts. Each completion is
 /// checked (``Errand/AttemptCompletion/applies(to:)``: the same attempt, the worker that holds it
 /// or a lapsed lease) and applied in memory with ``Errand/RunRecord/apply(_:)``, in order, so a
-/// completion that lost a race with a rescue, or came late, is ignored. The changed runs and
-/// attempts are then written with one `UPDATE … FROM (VALUES …)` each, with only the columns
-/// `apply` changes, and the waiting parents of awaited children that became final are woken
-/// (``WakeStatements``).
+/// completion that lost a race with a rescue, or came late, is ignored. The changed runs are then
+/// written with one `UPDATE … FROM (VALUES …)`, with only the columns `apply` changes, and the
+/// ended attempts with one `INSERT … ON CONFLICT` (see ``AttemptColumns``), and the waiting
+/// parents of awaited children that became final are woken (``WakeStatements``).
 enum CompletionStatements {
     /// Rows per `UPDATE … FROM (VALUES …)`.
     static let rowsPerStatement = 500
@@ -74,25 +74,39 @@ enum CompletionStatements {
     }
 
     /// Reads and locks the runs (`FOR UPDATE`, in id order), with the attempts of the executing
-    /// ones, in one statement.
+    /// ones (the open one made from the run's row when it has no row, see ``AttemptColumns``), in
+    /// one statement.
     private static func lockRuns(_ ids: [String], _ t: Tables, _ session: Session) async throws -> ([RunRecord], [RunID: [AttemptRecord]]) {
         let columns = RunColumns.names.count
         let rows = try await session.map(
             """
             WITH locked AS (
-                SELECT \(unescaped: RunColumns.selection) FROM \(unescaped: t.runs) WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
+                SELECT \(unescaped: RunColumns.selection), attempt_started_at FROM \(unescaped: t.runs)
+                WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
             )
             SELECT locked.*, \(unescaped: AttemptColumns.selection(qualifiedBy: "a")) FROM locked
             LEFT JOIN \(unescaped: t.attempts) AS a
                 ON a.run_id = locked.id AND a.run_id = ANY(\(ids)) AND locked.status = 'executing'
             ORDER BY locked.id, a.number
             """
-        ) { row in (try RunColumns.record(row), row.isNull(columns) ? nil : try AttemptColumns.record(row, offset: columns).1) }
+        ) { row in
+            (
+                try RunColumns.record(row), try row.optionalDate(columns),
+                row.isNull(columns + 1) ? nil : try AttemptColumns.record(row, offset: columns + 1).1
+            )
+        }
         var runs: [RunRecord] = []
+        var startedAt: [RunID: Date] = [:]
         var attempts: [RunID: [AttemptRecord]] = [:]
-        for (run, attempt) in rows {
+        for (run, started, attempt) in rows {
             if runs.last?.id != run.id { runs.append(run) }
+            if let started { startedAt[run.id] = started }
             if let attempt { attempts[run.id, default: []].append(attempt) }
+        }
+        for run in runs where run.status == .executing {
+            attempts[run.id] = AttemptColumns.withOpenAttempt(
+                attempts[run.id] ?? [], number: run.attemptCount, workerID: run.workerID ?? "", startedAt: startedAt[run.id]
+            )
         }
         return (runs, attempts)
     }
@@ -143,22 +157,23 @@ enum CompletionStatements {
             if !attemptChunk.isEmpty {
                 let rows = attemptChunk.map { id, attempt in
                     let values = [
-                        b.add(id.rawValue, "text"), b.add(attempt.number, "int8"), b.add(ColumnCoding.optionalTime(attempt.endedAt), "float8"),
+                        b.add(id.rawValue, "text"), b.add(attempt.number, "int8"), b.add(attempt.workerID, "text"),
+                        b.add(ColumnCoding.time(attempt.startedAt), "float8"), b.add(ColumnCoding.optionalTime(attempt.endedAt), "float8"),
                         b.add(attempt.outcome?.rawValue, "text"), b.add(attempt.error?.type, "text"), b.add(attempt.error?.name, "text"),
                         b.add(attempt.error?.message, "text"), b.add(attempt.error?.stack, "text"),
                     ]
                     return "(" + values.joined(separator: ", ") + ")"
                 }
-                let runIDs = b.add(attemptChunk.map(\.0.rawValue), "text[]")
+                // The row is new unless an older version inserted it when the attempt started.
                 parts.append("""
                     ended_attempts AS (
-                        UPDATE \(t.attempts) SET ended_at = v.ended_at, outcome = v.outcome, error_type = v.error_type,
-                            error_name = v.error_name, error_message = v.error_message, error_stack = v.error_stack
-                        FROM (VALUES \(rows.joined(separator: ", "))) AS v(
-                            run_id, number, ended_at, outcome, error_type, error_name, error_message, error_stack
+                        INSERT INTO \(t.attempts) (
+                            run_id, number, worker_id, started_at, ended_at, outcome, error_type, error_name, error_message, error_stack
                         )
-                        WHERE \(t.attempts).run_id = v.run_id AND \(t.attempts).number = v.number
-                            AND \(t.attempts).run_id = ANY(\(runIDs))
+                        VALUES \(rows.joined(separator: ", "))
+                        ON CONFLICT (run_id, number) DO UPDATE SET ended_at = excluded.ended_at, outcome = excluded.outcome,
+                            error_type = excluded.error_type, error_name = excluded.error_name,
+                            error_message = excluded.error_message, error_stack = excluded.error_stack
                     )
                     """)
             }

@@ -9,8 +9,8 @@ import PostgresNIO
 /// paused, no parked run is due (so nothing needs promoting first), and the first `limit`
 /// candidates in claim order each cost one slot and fit in the free slots. Then the claim rules
 /// take exactly those candidates, as ``ClaimStatements`` would: they are read with the same
-/// ordered probes of `runs_claim` (`FOR UPDATE SKIP LOCKED`), made `executing`, and their attempts
-/// started, in one statement. When a condition does not hold, the statement changes nothing and
+/// ordered probes of `runs_claim` (`FOR UPDATE SKIP LOCKED`) and made `executing`, their attempts
+/// started (in the run's row, see ``AttemptColumns``), in one statement. When a condition does not hold, the statement changes nothing and
 /// says so, and the claim takes the full path.
 enum DirectClaimStatements {
     /// What the statement did.
@@ -58,12 +58,10 @@ enum DirectClaimStatements {
             ), claimed AS (
                 UPDATE \(t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
                     worker_id = \(worker), lease_expires_at = \(lease),
-                    submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL
+                    submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL,
+                    attempt_started_at = \(now)
                 WHERE sequence = ANY(ARRAY(SELECT sequence FROM candidates)) AND (SELECT ok FROM fit)
                 RETURNING \(RunColumns.selection)
-            ), started AS (
-                INSERT INTO \(t.attempts) (run_id, number, worker_id, started_at)
-                SELECT id, attempt_count, \(worker), \(now) FROM claimed
             )
             SELECT claimed.*, (SELECT ok FROM fit), (SELECT unlimited FROM limits) FROM (SELECT 1) AS one LEFT JOIN claimed ON true
             """

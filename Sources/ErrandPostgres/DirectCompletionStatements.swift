@@ -10,8 +10,9 @@ import PostgresNIO
 /// and it does not park the run on a wait. The statement takes the batch as one array per column
 /// (`unnest`, so its text and plan are the same for every batch), updates each run that is still
 /// `executing` the same attempt for the same worker and is not an awaited child, with the
-/// transition ``Errand/RunRecord/apply(_:)`` makes, written as SQL, and ends the attempts of the
-/// runs it updated. A completion it did not apply (a lost race, an awaited child whose parent may
+/// transition ``Errand/RunRecord/apply(_:)`` makes, written as SQL, and writes the ended attempts
+/// of the runs it updated (see ``AttemptColumns``: the row is inserted, or, for an attempt an
+/// older version started with a row, updated). A completion it did not apply (a lost race, an awaited child whose parent may
 /// need waking) goes through ``CompletionStatements`` in the same transaction, which decides it.
 enum DirectCompletionStatements {
     /// Whether a completion can take the direct path.
@@ -70,30 +71,48 @@ enum DirectCompletionStatements {
                 FROM v
                 WHERE r.id = v.id AND r.status = 'executing' AND r.attempt_count = v.attempt
                     AND r.worker_id = v.worker AND NOT r.awaited
-                RETURNING \(RunColumns.selection(qualifiedBy: "r"))
+                RETURNING \(RunColumns.selection(qualifiedBy: "r")), r.attempt_started_at
             ), ended AS (
-                UPDATE \(t.attempts) AS a SET ended_at = v.ended_at, outcome = v.outcome, error_type = v.error_type,
-                    error_name = v.error_name, error_message = v.error_message, error_stack = v.error_stack
+                INSERT INTO \(t.attempts) AS a (
+                    run_id, number, worker_id, started_at, ended_at, outcome, error_type, error_name, error_message, error_stack
+                )
+                SELECT done.id, v.attempt, v.worker, coalesce(done.attempt_started_at, v.ended_at), v.ended_at, v.outcome,
+                    v.error_type, v.error_name, v.error_message, v.error_stack
                 FROM done JOIN v ON v.id = done.id
-                WHERE a.run_id = done.id AND a.number = v.attempt
+                ON CONFLICT (run_id, number) DO UPDATE SET ended_at = excluded.ended_at, outcome = excluded.outcome,
+                    error_type = excluded.error_type, error_name = excluded.error_name,
+                    error_message = excluded.error_message, error_stack = excluded.error_stack
             )
             SELECT done.*, a.* FROM done LEFT JOIN LATERAL (
-                SELECT \(AttemptColumns.selection) FROM \(t.attempts) WHERE run_id = done.id
+                SELECT \(AttemptColumns.selection) FROM \(t.attempts)
+                WHERE run_id = done.id AND (done.attempt_count > 1 OR done.attempt_started_at IS NULL)
             ) AS a ON true
             ORDER BY done.id, a.number
             """
+        // Only the earlier attempts, or the row an older version inserted when it started this
+        // attempt, are read: the statement does not see its own insert, and a first attempt
+        // started by this version has no earlier row to look for.
         let columns = RunColumns.names.count
         let rows = try await session.map(b.query(sql)) { row in
-            (try RunColumns.record(row), row.isNull(columns) ? nil : try AttemptColumns.record(row, offset: columns).1)
+            (
+                try RunColumns.record(row), try row.optionalDate(columns),
+                row.isNull(columns + 1) ? nil : try AttemptColumns.record(row, offset: columns + 1).1
+            )
         }
-        let byRun = Dictionary(completions.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
         var runs: [RunID: RunRecord] = [:]
-        for (run, attempt) in rows {
+        var startedAt: [RunID: Date] = [:]
+        for (run, started, attempt) in rows {
             if runs[run.id] == nil { runs[run.id] = run }
-            guard var attempt else { continue }
-            // The statement reads the attempts as they were before it ended this one.
-            if let completion = byRun[run.id], attempt.number == completion.attempt { attempt.end(completion) }
-            runs[run.id]?.attempts.append(attempt)
+            if let started { startedAt[run.id] = started }
+            if let attempt { runs[run.id]?.attempts.append(attempt) }
+        }
+        for completion in completions {
+            guard var run = runs[completion.runID], case .worker(let worker) = completion.guard else { continue }
+            run.attempts = AttemptColumns.withOpenAttempt(
+                run.attempts, number: completion.attempt, workerID: worker, startedAt: startedAt[run.id]
+            )
+            if let index = run.attempts.lastIndex(where: { $0.number == completion.attempt }) { run.attempts[index].end(completion) }
+            runs[run.id] = run
         }
         return runs
     }
