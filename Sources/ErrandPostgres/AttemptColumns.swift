@@ -28,6 +28,16 @@ enum AttemptColumns {
         return (RunID(try row.string(offset)), attempt)
     }
 
+    /// A row of a run's columns (``RunColumns/selection``), its `attempt_started_at`, then an
+    /// attempt's columns (``selection``, all `NULL` when a join found none).
+    static func runWithAttempt(_ row: RowReader) throws -> (run: RunRecord, startedAt: Date?, attempt: AttemptRecord?) {
+        let columns = RunColumns.names.count
+        return (
+            try RunColumns.record(row), try row.optionalDate(columns),
+            row.isNull(columns + 1) ? nil : try record(row, offset: columns + 1).1
+        )
+    }
+
     /// The attempts of some runs, oldest first, by run: the stored ones and the open attempt of
     /// an executing run, in one statement.
     static func attempts(of ids: [RunID], _ tables: Tables, _ session: Session) async throws -> [RunID: [AttemptRecord]] {

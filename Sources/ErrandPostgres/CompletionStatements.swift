@@ -77,7 +77,6 @@ enum CompletionStatements {
     /// ones (the open one made from the run's row when it has no row, see ``AttemptColumns``), in
     /// one statement.
     private static func lockRuns(_ ids: [String], _ t: Tables, _ session: Session) async throws -> ([RunRecord], [RunID: [AttemptRecord]]) {
-        let columns = RunColumns.names.count
         let rows = try await session.map(
             """
             WITH locked AS (
@@ -88,13 +87,9 @@ enum CompletionStatements {
             LEFT JOIN \(unescaped: t.attempts) AS a
                 ON a.run_id = locked.id AND a.run_id = ANY(\(ids)) AND locked.status = 'executing'
             ORDER BY locked.id, a.number
-            """
-        ) { row in
-            (
-                try RunColumns.record(row), try row.optionalDate(columns),
-                row.isNull(columns + 1) ? nil : try AttemptColumns.record(row, offset: columns + 1).1
-            )
-        }
+            """,
+            AttemptColumns.runWithAttempt
+        )
         var runs: [RunRecord] = []
         var startedAt: [RunID: Date] = [:]
         var attempts: [RunID: [AttemptRecord]] = [:]

@@ -10,8 +10,8 @@ import PostgresNIO
 /// candidates in claim order each cost one slot and fit in the free slots. Then the claim rules
 /// take exactly those candidates, as ``ClaimStatements`` would: they are read with the same
 /// ordered probes of `runs_claim` (`FOR UPDATE SKIP LOCKED`) and made `executing`, their attempts
-/// started (in the run's row, see ``AttemptColumns``), in one statement. When a condition does not hold, the statement changes nothing and
-/// says so, and the claim takes the full path.
+/// started (in the run's row, see ``AttemptColumns``), in one statement. When a condition does not
+/// hold, the statement changes nothing and says so, and the claim takes the full path.
 enum DirectClaimStatements {
     /// What the statement did.
     enum Outcome {

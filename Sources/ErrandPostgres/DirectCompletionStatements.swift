@@ -12,8 +12,9 @@ import PostgresNIO
 /// `executing` the same attempt for the same worker and is not an awaited child, with the
 /// transition ``Errand/RunRecord/apply(_:)`` makes, written as SQL, and writes the ended attempts
 /// of the runs it updated (see ``AttemptColumns``: the row is inserted, or, for an attempt an
-/// older version started with a row, updated). A completion it did not apply (a lost race, an awaited child whose parent may
-/// need waking) goes through ``CompletionStatements`` in the same transaction, which decides it.
+/// older version started with a row, updated). A completion it did not apply (a lost race, an
+/// awaited child whose parent may need waking) goes through ``CompletionStatements`` in the same
+/// transaction, which decides it.
 enum DirectCompletionStatements {
     /// Whether a completion can take the direct path.
     static func qualifies(_ completion: AttemptCompletion) -> Bool {
@@ -92,13 +93,7 @@ enum DirectCompletionStatements {
         // Only the earlier attempts, or the row an older version inserted when it started this
         // attempt, are read: the statement does not see its own insert, and a first attempt
         // started by this version has no earlier row to look for.
-        let columns = RunColumns.names.count
-        let rows = try await session.map(b.query(sql)) { row in
-            (
-                try RunColumns.record(row), try row.optionalDate(columns),
-                row.isNull(columns + 1) ? nil : try AttemptColumns.record(row, offset: columns + 1).1
-            )
-        }
+        let rows = try await session.map(b.query(sql), AttemptColumns.runWithAttempt)
         var runs: [RunID: RunRecord] = [:]
         var startedAt: [RunID: Date] = [:]
         for (run, started, attempt) in rows {
