@@ -9,6 +9,10 @@ protocol BenchStore: RunStore, ScheduleStore {
     /// How many runs are in one of `statuses` (`nil`: all runs).
     func countRuns(statuses: Set<RunStatus>?) async throws -> Int
 
+    /// Whether any run is in one of `statuses`: the poll of a timed phase, so it must cost next to
+    /// nothing however many runs are stored.
+    func hasRuns(statuses: [RunStatus]) async throws -> Bool
+
     /// Empties the run tables and settles the storage, as the peer harness does before each
     /// phase (untimed).
     func resetForBench() async throws
@@ -19,6 +23,11 @@ protocol BenchStore: RunStore, ScheduleStore {
 }
 
 extension SQLiteRunStore: BenchStore {
+    /// Counts the runs in `statuses` (SQLite's count reads its status index in process).
+    func hasRuns(statuses: [RunStatus]) async throws -> Bool {
+        try await countRuns(statuses: Set(statuses)) > 0
+    }
+
     /// Deletes every run and checkpoints the log (`PRAGMA wal_checkpoint(TRUNCATE)`).
     func resetForBench() async throws {
         try await deleteAllRuns()
@@ -32,6 +41,11 @@ extension SQLiteRunStore: BenchStore {
 }
 
 extension PostgresRunStore: BenchStore {
+    /// One index probe per status, in one statement (see ``PostgresBenchSQL/hasRuns(_:statuses:)``).
+    func hasRuns(statuses: [RunStatus]) async throws -> Bool {
+        try await PostgresBenchSQL.hasRuns(self, statuses: statuses)
+    }
+
     /// `TRUNCATE`s every table of the store's schema but the migrations, then `VACUUM ANALYZE`
     /// and `CHECKPOINT` (see ``PostgresBenchSQL/reset(_:)``).
     func resetForBench() async throws {
