@@ -17,7 +17,7 @@ public struct RunID: Hashable, Sendable, Codable, CustomStringConvertible, Expre
 
     /// Makes a new, unique, time-ordered id.
     public static func generate(at date: Date = Date()) -> RunID {
-        RunID("run_" + SortableID.make(at: date))
+        RunID(SortableID.make(prefix: "run_", at: date))
     }
 
     public var description: String { rawValue }
@@ -34,32 +34,40 @@ public struct RunID: Hashable, Sendable, Codable, CustomStringConvertible, Expre
     }
 }
 
-/// Generates 26-character, time-ordered identifiers (48 bits of milliseconds, 80 random bits).
+/// Generates time-ordered identifiers: a prefix, then 26 characters of Crockford base 32, 10 for
+/// the milliseconds since 1970 (48 bits) and 16 random (80 bits).
 enum SortableID {
-    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
-    static func make(at date: Date) -> String {
+    /// `prefix` followed by the 26 characters for `date`, written into one string (an id is made
+    /// for every run triggered).
+    static func make(prefix: String, at date: Date) -> String {
         let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var chars = [Character](repeating: "0", count: 26)
-        var time = millis
-        for index in stride(from: 9, through: 0, by: -1) {
-            chars[index] = alphabet[Int(time & 31)]
-            time >>= 5
-        }
         var random = SystemRandomNumberGenerator()
-        var high = random.next() as UInt64
-        var low = random.next() as UInt64
-        for index in 10..<26 {
-            let value: UInt64
-            if index < 22 {
-                value = high & 31
-                high >>= 5
-            } else {
-                value = low & 31
-                low >>= 5
+        var high = random.next() as UInt64  // 12 characters (60 bits)
+        var low = random.next() as UInt64  // 4 characters (20 bits)
+        let head = prefix.utf8.count
+        return String(unsafeUninitializedCapacity: head + 26) { buffer in
+            var index = 0
+            for byte in prefix.utf8 {
+                buffer[index] = byte
+                index += 1
             }
-            chars[index] = alphabet[Int(value)]
+            for shift in stride(from: 45, through: 0, by: -5) {
+                buffer[index] = alphabet[Int((millis >> UInt64(shift)) & 31)]
+                index += 1
+            }
+            for position in 0..<16 {
+                if position < 12 {
+                    buffer[index] = alphabet[Int(high & 31)]
+                    high >>= 5
+                } else {
+                    buffer[index] = alphabet[Int(low & 31)]
+                    low >>= 5
+                }
+                index += 1
+            }
+            return index
         }
-        return String(chars)
     }
 }

@@ -88,6 +88,6 @@ public struct Schedule: Sendable, Hashable {
 
     /// Makes a new, unique, time-ordered schedule id (`sched_` and 26 characters).
     public static func generateID(at date: Date = Date()) -> String {
-        "sched_" + SortableID.make(at: date)
+        SortableID.make(prefix: "sched_", at: date)
     }
 }
