@@ -195,8 +195,9 @@ struct PostgresMultiProcessTests {
         kill(victim.pid, SIGKILL)
         try #require(await victim.waitForExit(timeout: .seconds(10)))
         #expect(victim.process.terminationReason == .uncaughtSignal)
-        // Its attempts left open: their leases run out and the others rescue them as crashed.
-        let orphaned = Int(try Self.psql(url, "SELECT count(*) FROM errand.attempts WHERE ended_at IS NULL AND \(mine)")) ?? -1
+        // Its attempts left open (one per run it was executing; an open attempt lives in the run's
+        // row until it ends): their leases run out and the others rescue them as crashed.
+        let orphaned = Int(try Self.psql(url, "SELECT count(*) FROM errand.runs WHERE status = 'executing' AND \(mine)")) ?? -1
         for worker in workers where worker !== victim {
             let exited = await worker.waitForExit(timeout: .seconds(300))
             try #require(exited, "a worker did not finish: \(worker.stderr)")
