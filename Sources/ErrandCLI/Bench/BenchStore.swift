@@ -23,7 +23,7 @@ protocol BenchStore: RunStore, ScheduleStore {
 }
 
 extension SQLiteRunStore: BenchStore {
-    /// Counts the runs in `statuses` (SQLite's count reads its status index in process).
+    /// Counts the runs in `statuses` (SQLite answers in this process, with no round trip).
     func hasRuns(statuses: [RunStatus]) async throws -> Bool {
         try await countRuns(statuses: Set(statuses)) > 0
     }
