@@ -10,10 +10,10 @@ import PostgresNIO
 /// or a lapsed lease) and applied in memory with ``Errand/RunRecord/apply(_:)``, in order, so a
 /// completion that lost a race with a rescue, or came late, is ignored. The changed runs are then
 /// written with one `UPDATE … FROM (VALUES …)`, with only the columns `apply` changes, and the
-/// ended attempts with one `INSERT … ON CONFLICT` (see ``AttemptColumns``), and the waiting
+/// ended attempts with one `INSERT … ON CONFLICT` (see ``AttemptColumns``); then the waiting
 /// parents of awaited children that became final are woken (``WakeStatements``).
 enum CompletionStatements {
-    /// Rows per `UPDATE … FROM (VALUES …)`.
+    /// Runs per `UPDATE … FROM (VALUES …)`, and ended attempts per `INSERT … VALUES`.
     static let rowsPerStatement = 500
 
     /// Applies the completions in order and writes them; returns, for each, the updated run with

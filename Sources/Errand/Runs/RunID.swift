@@ -46,8 +46,7 @@ enum SortableID {
         var random = SystemRandomNumberGenerator()
         var high = random.next() as UInt64  // 12 characters (60 bits)
         var low = random.next() as UInt64  // 4 characters (20 bits)
-        let head = prefix.utf8.count
-        return String(unsafeUninitializedCapacity: head + 26) { buffer in
+        return String(unsafeUninitializedCapacity: prefix.utf8.count + 26) { buffer in
             var index = 0
             for byte in prefix.utf8 {
                 buffer[index] = byte
