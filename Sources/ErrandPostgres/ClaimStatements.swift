@@ -22,7 +22,19 @@ import PostgresNIO
 ///    costly run is skipped); only when a run was skipped for its cost are more candidates read
 ///    (twice as many, until the claim is full or none is left).
 /// 6. One statement makes the chosen runs `executing` and starts their attempts (``AttemptColumns``).
+///
+/// Unless the claim is `durable`, or it took runs of a limited queue, its commit does not wait
+/// for the disk (``deferFlush``).
 enum ClaimStatements {
+    /// Makes the current transaction's commit not wait for its WAL to reach the disk
+    /// (`synchronous_commit = off` for this transaction only), as an SQL expression to evaluate
+    /// once in one of its statements.
+    ///
+    /// For a claim, where ``PostgresRunStore/Configuration/durableClaims`` is off (what that
+    /// trades is said there). It is an expression rather than a `SET LOCAL` statement so that it
+    /// costs no round trip: the one-statement claim has no transaction around it.
+    static let deferFlush = "set_config('synchronous_commit', 'off', true)"
+
     /// A concurrency group.
     struct Group: Hashable {
         var queue: String
@@ -53,14 +65,17 @@ enum ClaimStatements {
         var full = false
     }
 
-    /// Claims runs inside the current transaction.
-    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord] {
+    /// Claims runs inside the current transaction; `durable: false` lets its commit skip the wait
+    /// for the disk when it takes no run of a limited queue (``deferFlush``).
+    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session, durable: Bool = true) async throws -> [RunRecord] {
         let scope = try await scope(request, t, session)
         if let slots = request.slots, slots <= 0 { return [] }
         if scope.unlimited.isEmpty && scope.room.isEmpty { return [] }
         let chosen = try await choose(request, scope, t, session)
         if chosen.isEmpty { return [] }
-        return try await start(chosen, request, t, session)
+        let limitedQueues = Set(scope.room.keys.map(\.queue))
+        let flush = durable || chosen.contains { limitedQueues.contains($0.group.queue) }
+        return try await start(chosen, request, flush: flush, t, session)
     }
 
     /// Promotes due runs, reads the settings (and, without a queue list, finds the queues
@@ -251,12 +266,15 @@ enum ClaimStatements {
     }
 
     /// Makes the chosen runs `executing` and starts their attempts (in the runs' rows, see
-    /// ``AttemptColumns``), in one statement; returns the claimed records in claim order.
+    /// ``AttemptColumns``), in one statement; returns the claimed records in claim order. Without
+    /// `flush`, the statement also lets the commit skip the wait for the disk (``deferFlush``).
     ///
     /// The chosen runs are locked by this transaction (``choose(_:_:_:_:)``), so the update needs
     /// no `status = 'queued'`, and must not have it: that condition lets PostgreSQL find the rows
     /// by scanning `runs_claim` instead of by the primary key (see ``DirectClaimStatements``).
-    private static func start(_ chosen: [Candidate], _ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> [RunRecord] {
+    private static func start(
+        _ chosen: [Candidate], _ request: ClaimRequest, flush: Bool, _ t: Tables, _ session: Session
+    ) async throws -> [RunRecord] {
         let now = ColumnCoding.time(request.now)
         let sequences = chosen.map(\.order.sequence)
         let runs = try await session.map(
@@ -265,6 +283,7 @@ enum ClaimStatements {
                 worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),
                 submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL,
                 attempt_started_at = \(now)
+            FROM (SELECT \(unescaped: flush ? "1" : deferFlush)) AS commit_setting
             WHERE sequence = ANY(\(sequences))
             RETURNING \(unescaped: RunColumns.selection)
             """,

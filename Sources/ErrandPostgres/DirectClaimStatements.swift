@@ -11,7 +11,9 @@ import PostgresNIO
 /// take exactly those candidates, as ``ClaimStatements`` would: they are read with the same
 /// ordered probes of `runs_claim` (`FOR UPDATE SKIP LOCKED`) and made `executing`, their attempts
 /// started (in the run's row, see ``AttemptColumns``), in one statement. When a condition does not
-/// hold, the statement changes nothing and says so, and the claim takes the full path.
+/// hold, the statement changes nothing and says so, and the claim takes the full path. Unless the
+/// claim is `durable`, its commit does not wait for the disk (``ClaimStatements/deferFlush``):
+/// the queues it claims from have no limit.
 enum DirectClaimStatements {
     /// What the statement did.
     enum Outcome {
@@ -24,7 +26,7 @@ enum DirectClaimStatements {
     }
 
     /// Claims in one statement, or declines.
-    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session) async throws -> Outcome {
+    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session, durable: Bool = true) async throws -> Outcome {
         guard let queues = request.queues, !queues.isEmpty else { return .declined(limited: false) }
         var b = Binder()
         let now = b.add(ColumnCoding.time(request.now), "float8")
@@ -63,7 +65,8 @@ enum DirectClaimStatements {
                 WHERE sequence = ANY(ARRAY(SELECT sequence FROM candidates)) AND (SELECT ok FROM fit)
                 RETURNING \(RunColumns.selection)
             )
-            SELECT claimed.*, (SELECT ok FROM fit), (SELECT unlimited FROM limits) FROM (SELECT 1) AS one LEFT JOIN claimed ON true
+            SELECT claimed.*, (SELECT ok FROM fit), (SELECT unlimited FROM limits) FROM (SELECT \(durable ? "1" : ClaimStatements.deferFlush)) AS one
+            LEFT JOIN claimed ON true
             """
         // The statement is prepared (`hotRows`), so PostgreSQL may run it with a generic plan, which
         // cannot know how many candidates `limit` lets through (it guesses a tenth of the table):

@@ -148,4 +148,53 @@ struct DirectClaimTests {
             }
         }
     }
+
+    /// A claim's commit skips the wait for the disk (`synchronous_commit` is `off` for its
+    /// transaction) unless the store's claims are durable or the claim took runs of a limited
+    /// queue. The claim runs here inside a transaction, so the setting it left can be read.
+    @Test(arguments: [true, false], [false, true])
+    func aClaimDoesNotWaitForTheDiskUnlessDurableOrOnALimitedQueue(oneStatement: Bool, durable: Bool) async throws {
+        try await TestDatabase.withStores { make in
+            let store = try await make()
+            let now = Date(timeIntervalSinceReferenceDate: 800_000_000)
+            try await store.upsertQueues([QueueConfig(name: "limited", concurrency: 2)])
+            let runs = ["free", "free", "limited", "limited"].map { NewRun(task: "t", queue: $0, payload: Data("{}".utf8), scheduledAt: now, maxAttempts: 1) }
+            _ = try await store.insertRuns(runs, now: now)
+            func claim(_ queues: Set<String>) async throws -> (claimed: [String], setting: String?) {
+                let request = ClaimRequest(workerID: "w", queues: queues, limit: 1, now: now, leaseUntil: now.addingTimeInterval(60))
+                return try await store.transaction { session in
+                    let claimed: [RunRecord]
+                    if oneStatement {
+                        guard case .claimed(let runs) = try await DirectClaimStatements.claim(request, store.tables, session, durable: durable) else {
+                            return ([], nil)
+                        }
+                        claimed = runs
+                    } else {
+                        claimed = try await ClaimStatements.claim(request, store.tables, session, durable: durable)
+                    }
+                    let setting = try await session.map("SELECT current_setting('synchronous_commit')") { try $0.string(0) }.first
+                    return (claimed.map(\.queue), setting)
+                }
+            }
+            let free = try await claim(["free"])
+            #expect(free.claimed == ["free"])
+            #expect(free.setting == (durable ? "on" : "off"))
+            if !oneStatement {
+                let limited = try await claim(["limited"])
+                #expect(limited.claimed == ["limited"])
+                #expect(limited.setting == "on", "a claim on a limited queue always waits for the disk")
+            }
+        }
+    }
+
+    @Test func claimsWaitForTheDiskByDefaultAndADatabaseURLCanLetThemNot() throws {
+        #expect(PostgresRunStore.Configuration().durableClaims)
+        #expect(try PostgresRunStore.Configuration(url: "postgres://app@db/jobs").durableClaims)
+        let both = try PostgresRunStore.Configuration(url: "postgres://app@db/jobs?prepared_statements=off&durable_claims=off")
+        #expect(!both.durableClaims && !both.preparedStatements)
+        #expect(try PostgresRunStore.Configuration(url: "postgres://app@db/jobs?durable_claims=on").durableClaims)
+        let error = #expect(throws: ErrandError.self) { try PostgresRunStore.Configuration(url: "postgres://app@db/jobs?durable_claims=sometimes") }
+        #expect(error?.field == "durable_claims")
+        #expect(error?.message.contains("sometimes") == true && error?.message.contains("on or off") == true, "\(String(describing: error))")
+    }
 }
