@@ -9,12 +9,14 @@ import PostgresNIO
 /// What every CLI command needs of a store: runs, schedules and leases. Both stores are all three.
 typealias CLIStore = RunStore & ScheduleStore & LeaseStore
 
-/// The `--database` and `--durability` options every command that opens a store shares.
+/// The `--database`, `--durability` and `--[no-]migrate` options every command that opens a store
+/// shares.
 ///
 /// `--database` takes `sqlite:PATH`, `sqlite://PATH` or a plain path (default
 /// `.errand/errand.sqlite`; parent directories are created), or a PostgreSQL URL
-/// `postgres://user[:password]@host[:port]/database` (migrated on open). `--durability` is `full` (the
-/// default: every commit is synced), `normal` or `off` (see ``SQLiteRunStore/Durability``).
+/// `postgres://user[:password]@host[:port]/database` (migrated on open, unless `--no-migrate`: then
+/// its schema must already be at this build's version). `--durability` is `full` (the default:
+/// every commit is synced), `normal` or `off` (see ``SQLiteRunStore/Durability``).
 struct DatabaseOptions: ParsableArguments {
     /// The default database file, relative to the working directory.
     static let defaultPath = ".errand/errand.sqlite"
@@ -31,6 +33,16 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "When a commit is safe: full (synced on every commit), normal or off.")
     var durability: DurabilityLevel = .full
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Bring a PostgreSQL database's schema up to date when opening it (the default). With --no-migrate it must \
+            already be (run `errand migrate`), so processes whose database role may not change tables can run. A SQLite \
+            file is always brought up to date.
+            """
+    )
+    var migrate = true
+
     /// How long opening a PostgreSQL database (connecting and migrating) may take.
     static let postgresOpenLimit: Duration = .seconds(10)
 
@@ -43,12 +55,20 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Runs `body` with the store `--database` names: the SQLite file (see ``openStore(create:)``)
-    /// or the PostgreSQL database, connected and migrated within ``postgresOpenLimit`` (a database
-    /// that cannot be reached is an error naming it), and disconnected when `body` returns.
+    /// or the PostgreSQL database (see ``withPostgresStore(migrating:_:)``, migrating as
+    /// `--[no-]migrate` says).
     func withStore<T>(create: Bool = true, _ body: (any CLIStore) async throws -> T) async throws -> T {
         guard isPostgres else { return try await body(try openStore(create: create)) }
+        return try await withPostgresStore(migrating: migrate) { store, _ in try await body(store) }
+    }
+
+    /// Runs `body` with the PostgreSQL store `--database` names, connected and migrated (or, when
+    /// not `migrating`, checked to be at this build's schema version) within
+    /// ``postgresOpenLimit`` (a database that cannot be reached is an error naming it), and
+    /// disconnected when `body` returns. `body` gets the schema versions the opening applied.
+    func withPostgresStore<T>(migrating: Bool, _ body: (PostgresRunStore, [Int]) async throws -> T) async throws -> T {
         var logger = Logger(label: "Errand.PostgresRunStore")
-        logger.logLevel = .error
+        logger.logLevel = .warning
         let configuration: PostgresClient.Configuration
         let settings: PostgresRunStore.Configuration
         do {
@@ -67,33 +87,39 @@ struct DatabaseOptions: ParsableArguments {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            try await migrate(store)
-            return try await body(store)
+            let applied = try await open(store, migrating: migrating)
+            return try await body(store, applied)
         }
     }
 
-    /// Migrates the PostgreSQL store, failing with the database named when that takes longer than
-    /// ``postgresOpenLimit`` (an unreachable server: the pool would retry for ever).
-    private func migrate(_ store: PostgresRunStore) async throws {
+    /// Migrates the PostgreSQL store (or checks its schema), failing with the database named when
+    /// that takes longer than ``postgresOpenLimit`` (an unreachable server: the pool would retry
+    /// for ever); returns the versions applied.
+    private func open(_ store: PostgresRunStore, migrating: Bool) async throws -> [Int] {
         let shown = Self.redacted(database)
         let limit = Self.postgresOpenLimit
         do {
-            try await withThrowingTaskGroup(of: Bool.self) { group in
+            return try await withThrowingTaskGroup(of: [Int]?.self) { group in
                 group.addTask {
-                    _ = try await store.migrate()
-                    return true
+                    if migrating { return try await store.migrate() }
+                    try await store.verifySchema()
+                    return []
                 }
                 group.addTask {
                     try await Task.sleep(for: limit)
-                    return false
+                    return nil
                 }
                 defer { group.cancelAll() }
-                guard try await group.next() == true else {
-                    throw CLIError("cannot open the database \"\(shown)\": no connection and migration within \(limit); is the server running and reachable?")
+                guard let applied = try await group.next() ?? nil else {
+                    let what = migrating ? "connection and migration" : "connection and schema check"
+                    throw CLIError("cannot open the database \"\(shown)\": no \(what) within \(limit); is the server running and reachable?")
                 }
+                return applied
             }
         } catch let error as CLIError {
             throw error
+        } catch let error as PostgresSchemaError {
+            throw CLIError("cannot use the database \"\(shown)\": \(error)")
         } catch {
             throw CLIError("cannot open the database \"\(shown)\": \(String(reflecting: error))")
         }

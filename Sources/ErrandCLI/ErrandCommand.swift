@@ -14,6 +14,7 @@ struct ErrandCommand: AsyncParsableCommand {
             PublishCommand.self,
             RunsCommand.self,
             SchedulesCommand.self,
+            MigrateCommand.self,
             CronCommand.self,
             BenchCommand.self,
             CrashWorkerCommand.self,

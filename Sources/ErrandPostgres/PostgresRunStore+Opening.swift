@@ -18,7 +18,8 @@ extension PostgresRunStore {
     ///   - url: The database (see ``clientConfiguration(url:maximumConnections:)``).
     ///   - schema: The PostgreSQL schema of the tables.
     ///   - maximumConnections: The pool's size.
-    ///   - migrate: Whether to bring the schema up to date first (``migrate()``).
+    ///   - migrate: Whether to bring the schema up to date first (``migrate()``); without,
+    ///     the schema must already be (``verifySchema()``).
     public static func withStore<T: Sendable>(
         url: String, schema: String = "errand", maximumConnections: Int = 20, migrate: Bool = true,
         configuration: Configuration = .init(), logger: Logger = Logger(label: "Errand.PostgresRunStore"),
@@ -38,7 +39,7 @@ extension PostgresRunStore {
             }
             await Task.yield()
             defer { group.cancelAll() }
-            if migrate { try await store.migrate() }
+            if migrate { try await store.migrate() } else { try await store.verifySchema() }
             return try await body(store)
         }
     }

@@ -9,8 +9,21 @@
 enum Schema {
     /// The versions, oldest first: `versions[0]` is version 1.
     static func versions(_ t: Tables) -> [[String]] {
-        [v1(t), v2(t), v3(t), v4(t)]
+        [v1(t), v2(t), v3(t), v4(t), v5(t)]
     }
+
+    /// The first version whose `errand_migrations` row has a `compatible_from` column.
+    static let compatibilityVersion = 5
+
+    /// The oldest schema version a build must know to run on a schema where `version` is
+    /// applied, recorded in `errand_migrations.compatible_from`: a build refuses a schema with a
+    /// greater one (``PostgresSchemaError/tooNew(schema:applied:oldestCompatible:known:)``) and
+    /// runs, with a warning, on a newer schema whose versions all allow it.
+    ///
+    /// No version so far breaks an older build (version 4 only leaves a gap in the attempt
+    /// history, see ``v4(_:)``). A version that changes what older builds' claims or
+    /// completions must write sets its own number here.
+    static func oldestCompatible(with version: Int) -> Int { 1 }
 
     /// The statuses a run is unfinished in, as an SQL list.
     static let unfinishedList = "('delayed', 'queued', 'executing', 'retrying', 'waiting')"
@@ -296,5 +309,12 @@ enum Schema {
             "ALTER TABLE \(t.runs) ADD COLUMN attempt_started_at float8",
             "ALTER TABLE \(t.attempts) SET (fillfactor = 100)",
         ]
+    }
+
+    /// Version 5: each applied version records the oldest schema version a build must know to
+    /// use the schema (`compatible_from`, see ``oldestCompatible(with:)``), so an older build
+    /// that opens a schema a newer one migrated can tell whether it may run on it.
+    static func v5(_ t: Tables) -> [String] {
+        ["ALTER TABLE \(t.migrations) ADD COLUMN compatible_from int NOT NULL DEFAULT 1"]
     }
 }

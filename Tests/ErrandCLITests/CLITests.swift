@@ -42,6 +42,19 @@ struct CLITests {
         #expect(output.stderr.contains("timedOut"))
     }
 
+    @Test func migrateOnSQLiteCreatesTheFileAndSaysItIsUpToDate() async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.remove() }
+        let output = try await sandbox.errand("migrate")
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("is up to date"), "\(output.stdout)")
+        #expect(FileManager.default.fileExists(atPath: sandbox.database))
+        let json = try CLISandbox.object(try await sandbox.errand("migrate", "--json").stdout)
+        #expect(json["database"] as? String == sandbox.database)
+        #expect(json["schema"] is NSNull && json["version"] is NSNull)
+        #expect(json["applied"] as? [Int] == [])
+    }
+
     @Test func badDatabaseValues() async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.remove() }

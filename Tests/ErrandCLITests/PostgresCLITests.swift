@@ -45,6 +45,49 @@ struct PostgresCLITests {
         #expect(after["status"] as? String == "canceled")
     }
 
+    /// `errand migrate` applies the versions not applied yet and says which; with `--no-migrate`
+    /// a command needs a schema already migrated, and no command runs on a schema that a newer
+    /// build migrated to a version older builds must not use.
+    @Test(.timeLimit(.minutes(1)))
+    func migrateAppliesTheVersionsAndNoMigrateNeedsThemApplied() async throws {
+        let url = try PostgresMultiProcessTests.freshDatabase()
+        let name = try #require(URLComponents(string: url)?.path.dropFirst())
+        defer { _ = try? PostgresMultiProcessTests.psql(Self.databaseURL(), "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        let sandbox = try CLISandbox()
+        defer { sandbox.remove() }
+
+        let refused = try await sandbox.errandWithoutDatabase("runs", "list", "--no-migrate", "--database", url)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("has no Errand tables") && refused.stderr.contains("run `errand migrate`"), "\(refused.stderr)")
+        #expect(try PostgresMultiProcessTests.psql(url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'errand'") == "0", "nothing created")
+
+        let migrated = try await sandbox.errandWithoutDatabase("migrate", "--database", url)
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        #expect(migrated.stdout.contains("migrated the PostgreSQL schema \"errand\""), "\(migrated.stdout)")
+        #expect(migrated.stdout.contains("(applied 1, 2, 3, 4, 5)"), "\(migrated.stdout)")
+        let again = try await sandbox.errandWithoutDatabase("migrate", "--database", url, "--json")
+        #expect(again.status == 0, "\(again.stderr)")
+        let outcome = try CLISandbox.object(again.stdout)
+        #expect(outcome["applied"] as? [Int] == [], "\(again.stdout)")
+        #expect(outcome["version"] as? Int == 5)
+        #expect(outcome["schema"] as? String == "errand")
+
+        let listed = try await sandbox.errandWithoutDatabase("runs", "list", "--no-migrate", "--database", url)
+        #expect(listed.status == 0, "\(listed.stderr)")
+
+        try PostgresMultiProcessTests.psql(url, "INSERT INTO errand.errand_migrations (version, compatible_from) VALUES (6, 1)")
+        let compatible = try await sandbox.errandWithoutDatabase("runs", "list", "--database", url)
+        #expect(compatible.status == 0, "\(compatible.stderr)")
+        #expect(compatible.stderr.contains("a newer build of Errand migrated the schema"), "\(compatible.stderr)")
+
+        try PostgresMultiProcessTests.psql(url, "INSERT INTO errand.errand_migrations (version, compatible_from) VALUES (7, 7)")
+        for command in [["runs", "list"], ["migrate"]] {
+            let tooNew = try await ErrandBinary.run(command + ["--database", url], in: sandbox.directory)
+            #expect(tooNew.status != 0)
+            #expect(tooNew.stderr.contains("is at version 7") && tooNew.stderr.contains("this build knows versions up to 5"), "\(tooNew.stderr)")
+        }
+    }
+
     @Test func unreachableServerIsAnErrorNamingTheDatabase() async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.remove() }

@@ -32,6 +32,60 @@ struct PostgresMigrationTests {
         }
     }
 
+    /// A build checks that it may use a schema: one migrated by a newer build is used (with a
+    /// warning) while every applied version allows older builds, and refused, naming both
+    /// versions, once one asks for a newer build; one not migrated far enough is refused without
+    /// migrating, and nothing stored is touched either way.
+    @Test func aSchemaANewerBuildMigratedIsUsedUntilAVersionAsksForANewerBuild() async throws {
+        let client = try TestDatabase.shared.get()
+        try await TestDatabase.withStores(client: client) { make in
+            let store = try await make()
+            let known = PostgresRunStore.schemaVersion
+            try await store.verifySchema()
+            let id = try await store.insertRuns([NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: .now)], now: .now)[0].id
+            let migrations = "\"\(store.schema)\".errand_migrations"
+            try await client.query(PostgresQuery(unsafeSQL: "INSERT INTO \(migrations) (version, compatible_from) VALUES (\(known + 1), 1)"))
+            #expect(try await store.migrate().isEmpty, "a compatible newer schema is used as it is")
+            try await store.verifySchema()
+            #expect(try await store.appliedSchemaVersion() == known + 1)
+
+            try await client.query(
+                PostgresQuery(unsafeSQL: "INSERT INTO \(migrations) (version, compatible_from) VALUES (\(known + 2), \(known + 2))")
+            )
+            let expected = PostgresSchemaError.tooNew(schema: store.schema, applied: known + 2, oldestCompatible: known + 2, known: known)
+            await #expect(throws: expected) { try await store.migrate() }
+            await #expect(throws: expected) { try await store.verifySchema() }
+            #expect("\(expected)".contains("version \(known + 2)") && "\(expected)".contains("up to \(known)"), "\(expected)")
+            #expect(try await store.run(id: id) != nil, "the check loses nothing stored")
+        }
+    }
+
+    @Test func aSchemaNotMigratedFarEnoughIsRefusedWithoutMigratingIt() async throws {
+        try await TestDatabase.withClient { client in
+            let schema = TestDatabase.uniqueSchema()
+            let drop = PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
+            do {
+                let store = try PostgresRunStore(client: client, schema: schema)
+                let empty = PostgresSchemaError.behind(schema: schema, applied: 0, required: PostgresRunStore.schemaVersion)
+                await #expect(throws: empty) { try await store.verifySchema() }
+                #expect("\(empty)".contains("errand migrate"), "\(empty)")
+                #expect(try await store.appliedSchemaVersion() == 0, "the check created nothing")
+
+                try await store.migrate()
+                let migrations = "\"\(schema)\".errand_migrations"
+                try await client.query(PostgresQuery(unsafeSQL: "DELETE FROM \(migrations) WHERE version = \(PostgresRunStore.schemaVersion)"))
+                let behind = PostgresSchemaError.behind(
+                    schema: schema, applied: PostgresRunStore.schemaVersion - 1, required: PostgresRunStore.schemaVersion
+                )
+                await #expect(throws: behind) { try await store.verifySchema() }
+            } catch {
+                try await client.query(drop)
+                throw error
+            }
+            try await client.query(drop)
+        }
+    }
+
     @Test func aSchemaThatIsNotAnIdentifierIsRefusedWithTheValue() throws {
         let client = try TestDatabase.makeClient()
         for bad in ["", "Errand", "9lives", "a;drop", "errand-x", String(repeating: "a", count: 49)] {
