@@ -24,8 +24,8 @@ extension PostgresRunStore {
         /// session's statements to different server connections (PgBouncer before 1.21 in
         /// transaction mode).
         public var preparedStatements: Bool
-        /// Whether a claim's commit waits until PostgreSQL has written it to disk; `true` by
-        /// default.
+        /// Whether a claim's commit waits until PostgreSQL has written it to disk, as the
+        /// database's `synchronous_commit` says (`on` is PostgreSQL's default); `true` by default.
         ///
         /// A claim only records that runs are executing, and which worker holds them. With
         /// `false` its commit returns without waiting for the disk (`synchronous_commit = off`

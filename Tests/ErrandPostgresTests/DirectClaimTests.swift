@@ -151,7 +151,8 @@ struct DirectClaimTests {
 
     /// A claim's commit skips the wait for the disk (`synchronous_commit` is `off` for its
     /// transaction) unless the store's claims are durable or the claim took runs of a limited
-    /// queue. The claim runs here inside a transaction, so the setting it left can be read.
+    /// queue. The claim runs here inside a transaction, so the setting it left can be read; the
+    /// transaction starts with the setting `on`, whatever the test server's default.
     @Test(arguments: [true, false], [false, true])
     func aClaimDoesNotWaitForTheDiskUnlessDurableOrOnALimitedQueue(oneStatement: Bool, durable: Bool) async throws {
         try await TestDatabase.withStores { make in
@@ -163,6 +164,7 @@ struct DirectClaimTests {
             func claim(_ queues: Set<String>) async throws -> (claimed: [String], setting: String?) {
                 let request = ClaimRequest(workerID: "w", queues: queues, limit: 1, now: now, leaseUntil: now.addingTimeInterval(60))
                 return try await store.transaction { session in
+                    try await session.execute("SET LOCAL synchronous_commit = on")
                     let claimed: [RunRecord]
                     if oneStatement {
                         guard case .claimed(let runs) = try await DirectClaimStatements.claim(request, store.tables, session, durable: durable) else {

@@ -55,8 +55,9 @@ struct BenchSettings: Codable, Sendable {
     }
 
     /// Runs `body` with the bench's store: the SQLite file (with `durability`, default the
-    /// bench's), or the PostgreSQL database (the store's default schema, `errand`), connected
-    /// and migrated, for the length of `body`
+    /// bench's), or the PostgreSQL database (the store's default schema, `errand`, with the
+    /// store settings the URL gives, such as `durable_claims=off`), connected and migrated, for
+    /// the length of `body`
     /// (its client runs in a child task meanwhile). PostgreSQL's durability is the database's
     /// `synchronous_commit`, set once by `errand bench`, so `durability` does not apply to it.
     func withStore<T: Sendable>(
@@ -66,7 +67,8 @@ struct BenchSettings: Codable, Sendable {
         var logger = Logger(label: "errand.bench.postgres")
         logger.logLevel = .error
         return try await PostgresRunStore.withStore(
-            url: database, maximumConnections: Self.postgresConnections, logger: logger
+            url: database, maximumConnections: Self.postgresConnections, configuration: try PostgresRunStore.Configuration(url: database),
+            logger: logger
         ) { store in try await body(store) }
     }
 
