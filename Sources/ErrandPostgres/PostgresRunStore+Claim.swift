@@ -11,8 +11,9 @@ extension PostgresRunStore {
     /// limited queues do not pay for the declined statement every time.
     public func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
         guard request.limit > 0 else { return [] }
+        let durable = configuration.durableClaims
         if let queues = request.queues, !limitedQueueSets.isPaused(queues, at: request.now) {
-            let outcome = try await session { [self] session in try await DirectClaimStatements.claim(request, tables, session, durable: configuration.durableClaims) }
+            let outcome = try await session { [self] session in try await DirectClaimStatements.claim(request, tables, session, durable: durable) }
             switch outcome {
             case .claimed(let runs):
                 return runs
@@ -20,7 +21,7 @@ extension PostgresRunStore {
                 if limited { limitedQueueSets.pause(queues, until: request.now.addingTimeInterval(Self.directClaimPause)) }
             }
         }
-        return try await transaction { [self] session in try await ClaimStatements.claim(request, tables, session, durable: configuration.durableClaims) }
+        return try await transaction { [self] session in try await ClaimStatements.claim(request, tables, session, durable: durable) }
     }
 
     /// How long (seconds of claim time) a set of queues with a limited or paused queue skips the

@@ -159,7 +159,9 @@ struct DirectClaimTests {
             let store = try await make()
             let now = Date(timeIntervalSinceReferenceDate: 800_000_000)
             try await store.upsertQueues([QueueConfig(name: "limited", concurrency: 2)])
-            let runs = ["free", "free", "limited", "limited"].map { NewRun(task: "t", queue: $0, payload: Data("{}".utf8), scheduledAt: now, maxAttempts: 1) }
+            let runs = ["free", "free", "limited", "limited"].map {
+                NewRun(task: "t", queue: $0, payload: Data("{}".utf8), scheduledAt: now, maxAttempts: 1)
+            }
             _ = try await store.insertRuns(runs, now: now)
             func claim(_ queues: Set<String>) async throws -> (claimed: [String], setting: String?) {
                 let request = ClaimRequest(workerID: "w", queues: queues, limit: 1, now: now, leaseUntil: now.addingTimeInterval(60))
@@ -167,9 +169,8 @@ struct DirectClaimTests {
                     try await session.execute("SET LOCAL synchronous_commit = on")
                     let claimed: [RunRecord]
                     if oneStatement {
-                        guard case .claimed(let runs) = try await DirectClaimStatements.claim(request, store.tables, session, durable: durable) else {
-                            return ([], nil)
-                        }
+                        let outcome = try await DirectClaimStatements.claim(request, store.tables, session, durable: durable)
+                        guard case .claimed(let runs) = outcome else { return ([], nil) }
                         claimed = runs
                     } else {
                         claimed = try await ClaimStatements.claim(request, store.tables, session, durable: durable)

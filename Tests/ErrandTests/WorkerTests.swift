@@ -113,6 +113,60 @@ struct WorkerTests {
         #expect(hooked.all == ["a", "b", "c"])
     }
 
+    /// The store can give a run up while its attempt still runs in this worker (a rescue after
+    /// the lease lapsed, or a claim lost with the database) and hand it back to the same worker.
+    /// The earlier attempt is stopped as having lost its lease, the new one runs the run to its
+    /// end, and the earlier attempt's slot is taken until its handler returns, then given back.
+    @Test func aRunClaimedAgainWhileItsEarlierAttemptStillRunsHereStopsThatAttemptAndFreesItsSlotAfter() async throws {
+        let test = makeTestErrand(concurrency: 2)
+        let firstGate = Gate(), pairGate = Gate()
+        let attempts = Recorder<Int>(), firstSawCancellation = Recorder<Bool>(), paired = Recorder<String>()
+        let slow = TaskDefinition<Greeting, Reply>("slow", options: TaskOptions(timeout: .seconds(30 * 24 * 3600), retry: exactRetry)) { _, context in
+            attempts.append(context.attempt)
+            if context.attempt == 1 {
+                await firstGate.wait()
+                firstSawCancellation.append(Task.isCancelled)
+            }
+            return Reply(text: "attempt \(context.attempt)")
+        }
+        // Two runs of this task finish only when both run at once: both slots must be free.
+        let pair = TaskDefinition<Greeting, Reply>("pair", options: TaskOptions(timeout: .seconds(30 * 24 * 3600))) { payload, _ in
+            paired.append(payload.name)
+            if paired.count == 2 { pairGate.open() }
+            await pairGate.wait()
+            return Reply(text: payload.name)
+        }
+        try test.errand.register(slow)
+        try test.errand.register(pair)
+        try await test.start()
+        let id = try await test.errand.trigger(slow, Greeting(name: "x"))
+        await test.settle()
+        #expect(attempts.all == [1])
+
+        let now = test.clock.now
+        let givenUp = try await test.store.completeAttempts([AttemptCompletion(
+            runID: id, attempt: 1, guard: .leaseExpired(before: now.addingTimeInterval(3600)), endedAt: now, outcome: .crashed,
+            status: .retrying, retryAt: now, error: RunError(type: "workerLost", name: "WorkerLost", message: "the lease lapsed")
+        )])
+        #expect(givenUp.first??.status == .retrying)
+        await test.advance(by: .seconds(1))
+        let done = try await test.runUntilFinished(id)
+        #expect(done.status == .completed)
+        #expect(done.attempts.map(\.outcome) == [.crashed, .succeeded])
+        #expect(attempts.all == [1, 2])
+
+        firstGate.open()
+        await test.settle()
+        #expect(firstSawCancellation.all == [true], "the earlier attempt was stopped")
+        #expect(try await test.errand.state(id)?.attempts.map(\.outcome) == [.crashed, .succeeded], "and recorded nothing")
+
+        defer { pairGate.open() }
+        let pairs = try await test.errand.batchTrigger(pair, [Greeting(name: "a"), Greeting(name: "b")])
+        for run in pairs { #expect(try await test.runUntilFinished(run, within: .seconds(60)).status == .completed) }
+        #expect(paired.count == 2, "both slots were free again")
+        await test.stop()
+    }
+
     @Test func aWorkerNeedsAtLeastOneOutcomeWriter() {
         let error = #expect(throws: ErrandError.self) { try WorkerConfiguration(outcomeWriters: 0).validate() }
         #expect("\(error.map { "\($0)" } ?? "")".contains("outcomeWriters"))

@@ -31,7 +31,7 @@ extension Worker {
     /// Executes one claimed attempt: hooks, handler, timeout and cancellation, then records the
     /// outcome and runs the hooks that follow it.
     func execute(_ run: RunRecord, task: AnyTask?, control: AttemptControl) async {
-        defer { finished(run.id) }
+        defer { finished(run.id, control: control) }
         let context = RunContext(
             runID: run.id, attempt: run.attemptCount, taskName: run.task, queue: run.queue, tags: run.tags,
             createdAt: run.createdAt, scheduledAt: run.scheduledAt, calledAt: control.startedAt, baseLogger: logger,
@@ -103,7 +103,7 @@ extension Worker {
         // The handler has returned: unless hooks follow the recorded outcome (they run in the
         // slot, as the handler does), the slot is free while the outcome waits for its batch.
         if result.handlerReturned, !(task?.hasOutcomeHooks ?? false), !errand.configuration.hooks.hasOutcomeHooks {
-            releaseSlot(run.id)
+            releaseSlot(run.id, control: control)
         }
         guard let record = await writer.submit(completion) else {
             context.logger.info("attempt outcome not recorded: the run changed meanwhile (rescued or canceled)")

@@ -27,9 +27,13 @@ public final class Worker: Service, Sendable {
     struct State {
         var inFlight: [RunID: AttemptControl] = [:]
         /// The slots the in-flight attempts take (their runs' cost). An attempt that gave its slot
-        /// back while its outcome is written (``Worker/releaseSlot(_:)``) has no entry.
+        /// back while its outcome is written (``Worker/releaseSlot(_:control:)``) has no entry.
         var costs: [RunID: Int] = [:]
         var usedSlots = 0
+        /// The slots taken by earlier attempts of runs this worker claimed again while those
+        /// attempts still ran (their lease lapsed, or a claim that did not wait for the disk was
+        /// lost with the database), by attempt: ``Worker/claimedAgain(_:of:_:)``.
+        var superseded: [ObjectIdentifier: Int] = [:]
         /// In-flight attempts that gave their slot back and wait for their outcome to be written.
         var recording: Int { inFlight.count - costs.count }
         var shuttingDown = false
@@ -117,10 +121,17 @@ public final class Worker: Service, Sendable {
                 for run in runs {
                     let task = errand.task(named: run.task)
                     let control = makeControl(for: run, task: task)
-                    state.withLock { state in
+                    let earlier = state.withLock { state -> AttemptControl? in
+                        let earlier = state.inFlight[run.id]
+                        if let earlier { claimedAgain(earlier, of: run.id, &state) }
                         state.inFlight[run.id] = control
                         state.costs[run.id] = run.cost
                         state.usedSlots += run.cost
+                        return earlier
+                    }
+                    if let earlier {
+                        logger.warning("claimed a run whose earlier attempt still runs here; stopping that attempt", metadata: ["run": "\(run.id)"])
+                        earlier.interrupt(.leaseLost)
                     }
                     group.addTask { await self.execute(run, task: task, control: control) }
                 }
@@ -204,22 +215,37 @@ public final class Worker: Service, Sendable {
         return true
     }
 
-    func finished(_ id: RunID) {
+    /// An attempt of this worker ended and its outcome is written (or abandoned).
+    func finished(_ id: RunID, control: AttemptControl) {
         state.withLock { state in
+            guard state.inFlight[id] === control else {
+                state.usedSlots -= state.superseded.removeValue(forKey: ObjectIdentifier(control)) ?? 0
+                return
+            }
             state.inFlight.removeValue(forKey: id)
             state.usedSlots -= state.costs.removeValue(forKey: id) ?? 0
         }
         wake.signal()
     }
 
+    /// The worker claimed a run again while `earlier`, an attempt of it, still runs here: the
+    /// store gave the run up (its lease lapsed and it was rescued, or a claim that did not wait
+    /// for the disk was lost with the database) and handed it back. The new attempt takes the
+    /// run's entries; the earlier one keeps its slot, under its own identity, until it returns,
+    /// and is interrupted as having lost its lease (it can no longer record an outcome).
+    private func claimedAgain(_ earlier: AttemptControl, of id: RunID, _ state: inout State) {
+        if let cost = state.costs.removeValue(forKey: id) { state.superseded[ObjectIdentifier(earlier)] = cost }
+    }
+
     /// Gives the slot of an attempt whose handler has returned back before its outcome is
     /// written, so the dispatcher can claim the next run while the outcome waits for its batch
     /// (the outcome writer's commit no longer holds a slot). The attempt stays in flight (its
-    /// lease is still renewed) until ``finished(_:)``. At most ``WorkerConfiguration/concurrency``
+    /// lease is still renewed) until ``finished(_:control:)``. At most ``WorkerConfiguration/concurrency``
     /// attempts are recording at once; past that the slot is kept, which holds claiming back
     /// when outcomes are written more slowly than handlers finish.
-    func releaseSlot(_ id: RunID) {
+    func releaseSlot(_ id: RunID, control: AttemptControl) {
         let wakeDispatcher = state.withLock { state -> Bool in
+            guard state.inFlight[id] === control else { return false }
             guard state.recording < configuration.concurrency, let cost = state.costs.removeValue(forKey: id) else { return false }
             // Only a dispatcher waiting for slots needs the news: an idle one has claimed all that
             // was due (a claim now would find nothing and, on SQLite, take the write lock).
