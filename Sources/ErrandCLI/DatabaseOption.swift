@@ -9,6 +9,19 @@ import PostgresNIO
 /// What every CLI command needs of a store: runs, schedules and leases. Both stores are all three.
 typealias CLIStore = RunStore & ScheduleStore & LeaseStore
 
+/// The `--database` option alone (see ``DatabaseOptions``), for commands that take no other
+/// database option (`errand migrate`).
+struct DatabaseLocation: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The database: sqlite:PATH, sqlite://PATH, a file path (default \(DatabaseOptions.defaultPath)) or postgres://user@host:port/database.",
+            valueName: "url-or-path"
+        ),
+        transform: { try DatabaseOptions.path(from: $0) }
+    )
+    var database: String = DatabaseOptions.defaultPath
+}
+
 /// The `--database`, `--durability` and `--[no-]migrate` options every command that opens a store
 /// shares.
 ///
@@ -21,14 +34,10 @@ struct DatabaseOptions: ParsableArguments {
     /// The default database file, relative to the working directory.
     static let defaultPath = ".errand/errand.sqlite"
 
-    @Option(
-        help: ArgumentHelp(
-            "The database: sqlite:PATH, sqlite://PATH, a file path (default \(DatabaseOptions.defaultPath)) or postgres://user@host:port/database.",
-            valueName: "url-or-path"
-        ),
-        transform: { try DatabaseOptions.path(from: $0) }
-    )
-    var database: String = DatabaseOptions.defaultPath
+    @OptionGroup var location: DatabaseLocation
+
+    /// The database `--database` names: a SQLite file path or a PostgreSQL URL.
+    var database: String { location.database }
 
     @Option(help: "When a commit is safe: full (synced on every commit), normal or off.")
     var durability: DurabilityLevel = .full

@@ -18,21 +18,14 @@ struct MigrateCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(
-        help: ArgumentHelp(
-            "The database: sqlite:PATH, sqlite://PATH, a file path (default \(DatabaseOptions.defaultPath)) or postgres://user@host:port/database.",
-            valueName: "url-or-path"
-        ),
-        transform: { try DatabaseOptions.path(from: $0) }
-    )
-    var database: String = DatabaseOptions.defaultPath
+    @OptionGroup var location: DatabaseLocation
 
     @Flag(help: "Print the outcome as JSON: {\"database\", \"schema\", \"version\", \"applied\"}.")
     var json = false
 
     func run() async throws {
-        let options = try DatabaseOptions.parse(["--database", database])
-        let shown = DatabaseOptions.redacted(database)
+        let options = try DatabaseOptions.parse(["--database", location.database])
+        let shown = DatabaseOptions.redacted(location.database)
         guard options.isPostgres else {
             _ = try options.openStore(create: true)
             print(
