@@ -8,6 +8,8 @@ public enum PostgresSchemaError: Error, Sendable, Equatable, CustomStringConvert
     /// version `oldestCompatible` or later may use; this build knows versions up to `known`.
     case tooNew(schema: String, applied: Int, oldestCompatible: Int, known: Int)
 
+    /// What is wrong and what to do: both versions, and `errand migrate` or "upgrade this
+    /// process".
     public var description: String {
         switch self {
         case let .behind(schema, applied, required):
