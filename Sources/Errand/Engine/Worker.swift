@@ -129,9 +129,8 @@ public final class Worker: Service, Sendable {
                         state.usedSlots += run.cost
                         return earlier
                     }
-                    if let earlier {
-                        logger.warning("claimed a run whose earlier attempt still runs here; stopping that attempt", metadata: ["run": "\(run.id)"])
-                        earlier.interrupt(.leaseLost)
+                    if let earlier, earlier.interrupt(.leaseLost) {
+                        logger.warning("claimed a run whose earlier attempt still ran here; stopped that attempt", metadata: ["run": "\(run.id)"])
                     }
                     group.addTask { await self.execute(run, task: task, control: control) }
                 }
@@ -228,11 +227,13 @@ public final class Worker: Service, Sendable {
         wake.signal()
     }
 
-    /// The worker claimed a run again while `earlier`, an attempt of it, still runs here: the
-    /// store gave the run up (its lease lapsed and it was rescued, or a claim that did not wait
-    /// for the disk was lost with the database) and handed it back. The new attempt takes the
-    /// run's entries; the earlier one keeps its slot, under its own identity, until it returns,
-    /// and is interrupted as having lost its lease (it can no longer record an outcome).
+    /// The worker claimed a run again while `earlier`, an attempt of it, is still in flight here:
+    /// its outcome was recorded and it is winding down (a retry due at once), or the store gave
+    /// the run up while it ran (its lease lapsed and it was rescued, or a claim that did not wait
+    /// for the disk was lost with the database). The new attempt takes the run's entries; the
+    /// earlier one keeps its slot, under its own identity, until it returns. The caller
+    /// interrupts it as having lost its lease, which stops it if it still runs (it can no longer
+    /// record an outcome).
     private func claimedAgain(_ earlier: AttemptControl, of id: RunID, _ state: inout State) {
         if let cost = state.costs.removeValue(forKey: id) { state.superseded[ObjectIdentifier(earlier)] = cost }
     }
