@@ -41,7 +41,7 @@ public final class LeaderElection: Service, Sendable {
         /// The holder last seen.
         var holder: String?
         var shuttingDown = false
-        /// Signalled on every change of leadership.
+        /// Signalled on every change of leadership (see ``LeaderElection/update(leaseUntil:holder:)``).
         var listeners: [WakeSignal] = []
     }
 
@@ -122,20 +122,28 @@ public final class LeaderElection: Service, Sendable {
         }
     }
 
+    /// Records a try's outcome, and signals the listeners when leadership changed as
+    /// ``isLeader`` sees it: a lease that had run out on the clock before this renewal (a renewal
+    /// that came late) counts as not leading, so renewing it is gaining leadership. A follower
+    /// that looked at ``isLeader`` in between waits for that signal.
     private func update(leaseUntil: Date?, holder: String?) {
-        let (changed, listeners): (Bool, [WakeSignal]) = state.withLock { state in
-            let was = state.leaseUntil != nil
+        let now = clock.now
+        let leading = leaseUntil != nil
+        let (wasHolding, wasLeading, listeners) = state.withLock { state in
+            let previous = state.leaseUntil
             state.leaseUntil = leaseUntil
             state.holder = holder
-            return (was != (leaseUntil != nil), state.listeners)
+            return (previous != nil, previous.map { now < $0 } ?? false, state.listeners)
         }
-        guard changed else { return }
-        leaderGauge.record(leaseUntil != nil ? 1 : 0)
-        if leaseUntil != nil {
+        guard wasHolding != leading || wasLeading != leading else { return }
+        leaderGauge.record(leading ? 1 : 0)
+        if leading {
             logger.info("leader election: this process leads", metadata: ["lease": "\(configuration.name)", "holder": "\(configuration.holder)"])
         } else {
             logger.info("leader election: this process no longer leads", metadata: ["lease": "\(configuration.name)", "holder": "\(holder ?? "none")"])
         }
-        for listener in listeners { listener.signal() }
+        if wasLeading != leading {
+            for listener in listeners { listener.signal() }
+        }
     }
 }
