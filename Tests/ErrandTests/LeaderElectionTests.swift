@@ -1,4 +1,4 @@
-import Errand
+@testable import Errand
 import ErrandTesting
 import Foundation
 import ServiceLifecycle
@@ -108,6 +108,27 @@ import Testing
         try await test.advanceSchedules(by: .seconds(30))
         #expect(try await test.store.occurrenceMinutes(ofTask: "tick").contains(2), "the new leader fires")
         await test.stop()
+    }
+
+    /// A renewal that comes after the lease ran out on the clock is a gain of leadership for
+    /// whoever looked at `isLeader` in between: the followers are signalled (a scheduler waiting
+    /// for leadership would otherwise wait for ever). Fails by hanging until the time limit.
+    @Test(.timeLimit(.minutes(1)))
+    func aRenewalAfterTheLeaseRanOutOnTheClockSignalsTheFollowers() async throws {
+        let clock = VirtualClock()
+        let errand = Errand(store: MemoryRunStore(), clock: clock)
+        let election = try errand.leaderElection(LeaderElectionConfiguration(holder: "me", leaseDuration: .seconds(15), renewInterval: .seconds(5)))
+        await election.attempt()
+        #expect(election.isLeader)
+        let follower = WakeSignal()
+        election.register(follower)
+
+        await election.attempt()
+        clock.advance(by: .seconds(20))
+        #expect(!election.isLeader, "the lease ran out on the clock before the next renewal")
+        await election.attempt()
+        #expect(election.isLeader)
+        await follower.wait()
     }
 
     @Test func maintenanceRescuesOnlyWhileLeading() async throws {
