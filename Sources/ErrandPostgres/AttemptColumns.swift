@@ -38,6 +38,17 @@ enum AttemptColumns {
         )
     }
 
+    /// Folds rows of ``runWithAttempt(_:)``, ordered by run and then attempt number, into the
+    /// runs in that order, each with its stored attempts, and with its `attempt_started_at`.
+    static func runs(_ rows: [(run: RunRecord, startedAt: Date?, attempt: AttemptRecord?)]) -> [(run: RunRecord, startedAt: Date?)] {
+        var runs: [(run: RunRecord, startedAt: Date?)] = []
+        for (run, startedAt, attempt) in rows {
+            if runs.last?.run.id != run.id { runs.append((run, startedAt)) }
+            if let attempt { runs[runs.count - 1].run.attempts.append(attempt) }
+        }
+        return runs
+    }
+
     /// The attempts of some runs, oldest first, by run: the stored ones and the open attempt of
     /// an executing run, in one statement.
     static func attempts(of ids: [RunID], _ tables: Tables, _ session: Session) async throws -> [RunID: [AttemptRecord]] {

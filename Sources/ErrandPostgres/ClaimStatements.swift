@@ -24,16 +24,19 @@ import PostgresNIO
 /// 6. One statement makes the chosen runs `executing` and starts their attempts (``AttemptColumns``).
 ///
 /// Unless the claim is `durable`, or it took runs of a limited queue, its commit does not wait
-/// for the disk (``deferFlush``).
+/// for the disk (``commitSetting(durable:)``).
 enum ClaimStatements {
-    /// Makes the current transaction's commit not wait for its WAL to reach the disk
-    /// (`synchronous_commit = off` for this transaction only), as an SQL expression to evaluate
-    /// once in one of its statements.
+    /// A one-row subquery for a claim statement's `FROM`; unless `durable`, evaluating it makes
+    /// the current transaction's commit not wait for its WAL to reach the disk
+    /// (`synchronous_commit = off` for this transaction only).
     ///
-    /// For a claim, where ``PostgresRunStore/Configuration/durableClaims`` is off (what that
-    /// trades is said there). It is an expression rather than a `SET LOCAL` statement so that it
-    /// costs no round trip: the one-statement claim has no transaction around it.
-    static let deferFlush = "set_config('synchronous_commit', 'off', true)"
+    /// For claims, where ``PostgresRunStore/Configuration/durableClaims`` is off (what that
+    /// trades is said there). It is part of the claim statement rather than a `SET LOCAL`
+    /// statement so that it costs no round trip: the one-statement claim has no transaction
+    /// around it.
+    static func commitSetting(durable: Bool) -> String {
+        "(SELECT \(durable ? "1" : "set_config('synchronous_commit', 'off', true)"))"
+    }
 
     /// A concurrency group.
     struct Group: Hashable {
@@ -66,7 +69,7 @@ enum ClaimStatements {
     }
 
     /// Claims runs inside the current transaction; `durable: false` lets its commit skip the wait
-    /// for the disk when it takes no run of a limited queue (``deferFlush``).
+    /// for the disk when it takes no run of a limited queue (``commitSetting(durable:)``).
     static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session, durable: Bool = true) async throws -> [RunRecord] {
         let scope = try await scope(request, t, session)
         if let slots = request.slots, slots <= 0 { return [] }
@@ -267,7 +270,7 @@ enum ClaimStatements {
 
     /// Makes the chosen runs `executing` and starts their attempts (in the runs' rows, see
     /// ``AttemptColumns``), in one statement; returns the claimed records in claim order. Without
-    /// `flush`, the statement also lets the commit skip the wait for the disk (``deferFlush``).
+    /// `flush`, the statement also lets the commit skip the wait for the disk (``commitSetting(durable:)``).
     ///
     /// The chosen runs are locked by this transaction (``choose(_:_:_:_:)``), so the update needs
     /// no `status = 'queued'`, and must not have it: that condition lets PostgreSQL find the rows
@@ -283,7 +286,7 @@ enum ClaimStatements {
                 worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),
                 submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL,
                 attempt_started_at = \(now)
-            FROM (SELECT \(unescaped: flush ? "1" : deferFlush)) AS commit_setting
+            FROM \(unescaped: commitSetting(durable: flush)) AS commit_setting
             WHERE sequence = ANY(\(sequences))
             RETURNING \(unescaped: RunColumns.selection)
             """,

@@ -19,7 +19,7 @@ enum CompletionStatements {
     /// Applies the completions in order and writes them; returns, for each, the updated run with
     /// its attempts, or `nil` when it did not apply; and whether a parked run became due.
     static func complete(_ completions: [AttemptCompletion], _ t: Tables, _ session: Session) async throws -> (runs: [RunRecord?], woke: Bool) {
-        let (stored, attempts) = try await lockRuns(Array(Set(completions.map(\.runID.rawValue))).sorted(), t, session)
+        let stored = try await lockRuns(Array(Set(completions.map(\.runID.rawValue))).sorted(), t, session)
         var byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
         var results: [RunRecord?] = []
         var changed: [RunID] = []  // in the order first changed
@@ -33,10 +33,7 @@ enum CompletionStatements {
                 results.append(nil)
                 continue
             }
-            if changedSet.insert(run.id).inserted {
-                run.attempts = attempts[run.id] ?? []
-                changed.append(run.id)
-            }
+            if changedSet.insert(run.id).inserted { changed.append(run.id) }
             run.apply(completion)
             if run.status == .waiting, let target = completion.waitingFor {
                 let pending = Dictionary(byID.values.map { ($0.sequence, $0.status) }, uniquingKeysWith: { first, _ in first })
@@ -73,10 +70,10 @@ enum CompletionStatements {
         return (results, woke)
     }
 
-    /// Reads and locks the runs (`FOR UPDATE`, in id order), with the attempts of the executing
-    /// ones (the open one made from the run's row when it has no row, see ``AttemptColumns``), in
-    /// one statement.
-    private static func lockRuns(_ ids: [String], _ t: Tables, _ session: Session) async throws -> ([RunRecord], [RunID: [AttemptRecord]]) {
+    /// Reads and locks the runs (`FOR UPDATE`, in id order), the executing ones with their
+    /// attempts (the open one made from the run's row when it has no row, see ``AttemptColumns``),
+    /// in one statement.
+    private static func lockRuns(_ ids: [String], _ t: Tables, _ session: Session) async throws -> [RunRecord] {
         let rows = try await session.map(
             """
             WITH locked AS (
@@ -90,20 +87,14 @@ enum CompletionStatements {
             """,
             AttemptColumns.runWithAttempt
         )
-        var runs: [RunRecord] = []
-        var startedAt: [RunID: Date] = [:]
-        var attempts: [RunID: [AttemptRecord]] = [:]
-        for (run, started, attempt) in rows {
-            if runs.last?.id != run.id { runs.append(run) }
-            if let started { startedAt[run.id] = started }
-            if let attempt { attempts[run.id, default: []].append(attempt) }
-        }
-        for run in runs where run.status == .executing {
-            attempts[run.id] = AttemptColumns.withOpenAttempt(
-                attempts[run.id] ?? [], number: run.attemptCount, workerID: run.workerID ?? "", startedAt: startedAt[run.id]
+        return AttemptColumns.runs(rows).map { run, startedAt in
+            guard run.status == .executing else { return run }
+            var run = run
+            run.attempts = AttemptColumns.withOpenAttempt(
+                run.attempts, number: run.attemptCount, workerID: run.workerID ?? "", startedAt: startedAt
             )
+            return run
         }
-        return (runs, attempts)
     }
 
     /// Writes the columns `apply` changes of each run, and how each ended attempt ended: one

@@ -12,7 +12,7 @@ import PostgresNIO
 /// ordered probes of `runs_claim` (`FOR UPDATE SKIP LOCKED`) and made `executing`, their attempts
 /// started (in the run's row, see ``AttemptColumns``), in one statement. When a condition does not
 /// hold, the statement changes nothing and says so, and the claim takes the full path. Unless the
-/// claim is `durable`, its commit does not wait for the disk (``ClaimStatements/deferFlush``):
+/// claim is `durable`, its commit does not wait for the disk (``ClaimStatements/commitSetting(durable:)``):
 /// the queues it claims from have no limit.
 enum DirectClaimStatements {
     /// What the statement did.
@@ -65,7 +65,7 @@ enum DirectClaimStatements {
                 WHERE sequence = ANY(ARRAY(SELECT sequence FROM candidates)) AND (SELECT ok FROM fit)
                 RETURNING \(RunColumns.selection)
             )
-            SELECT claimed.*, (SELECT ok FROM fit), (SELECT unlimited FROM limits) FROM (SELECT \(durable ? "1" : ClaimStatements.deferFlush)) AS one
+            SELECT claimed.*, (SELECT ok FROM fit), (SELECT unlimited FROM limits) FROM \(ClaimStatements.commitSetting(durable: durable)) AS one
             LEFT JOIN claimed ON true
             """
         // The statement is prepared (`hotRows`), so PostgreSQL may run it with a generic plan, which

@@ -94,17 +94,13 @@ enum DirectCompletionStatements {
         // attempt, are read: the statement does not see its own insert, and a first attempt
         // started by this version has no earlier row to look for.
         let rows = try await session.map(b.query(sql), AttemptColumns.runWithAttempt)
-        var runs: [RunID: RunRecord] = [:]
-        var startedAt: [RunID: Date] = [:]
-        for (run, started, attempt) in rows {
-            if runs[run.id] == nil { runs[run.id] = run }
-            if let started { startedAt[run.id] = started }
-            if let attempt { runs[run.id]?.attempts.append(attempt) }
-        }
+        let updated = AttemptColumns.runs(rows)
+        let startedAt = Dictionary(updated.map { ($0.run.id, $0.startedAt) }, uniquingKeysWith: { first, _ in first })
+        var runs = Dictionary(updated.map { ($0.run.id, $0.run) }, uniquingKeysWith: { first, _ in first })
         for completion in completions {
             guard var run = runs[completion.runID], case .worker(let worker) = completion.guard else { continue }
             run.attempts = AttemptColumns.withOpenAttempt(
-                run.attempts, number: completion.attempt, workerID: worker, startedAt: startedAt[run.id]
+                run.attempts, number: completion.attempt, workerID: worker, startedAt: startedAt[run.id] ?? nil
             )
             if let index = run.attempts.lastIndex(where: { $0.number == completion.attempt }) { run.attempts[index].end(completion) }
             runs[run.id] = run
