@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "Errand",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -100,7 +101,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ErrandTests", dependencies: ["Errand", "ErrandTesting", "ErrandStoreTests"]),
-        .testTarget(name: "ErrandSQLiteTests", dependencies: ["Errand", "ErrandSQLite", "ErrandStoreTests", "ErrandTesting"]),
+        .testTarget(
+            name: "ErrandSQLiteTests",
+            dependencies: [
+                "Errand", "ErrandSQLite", "ErrandStoreTests", "ErrandTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ErrandPostgresTests",
             dependencies: [
@@ -108,7 +115,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        .testTarget(name: "ErrandCLITests", dependencies: ["Errand", "ErrandSQLite"]),
+        .testTarget(
+            name: "ErrandCLITests",
+            dependencies: ["Errand", "ErrandSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "ErrandConfigTests",
             dependencies: [

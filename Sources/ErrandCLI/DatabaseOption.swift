@@ -151,7 +151,11 @@ struct DatabaseOptions: ParsableArguments {
         do {
             let directory = URL(fileURLWithPath: database).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            return try SQLiteRunStore(path: database, configuration: .init(durability: durability.storeDurability))
+            var logger = Logger(label: "Errand.SQLiteRunStore")
+            logger.logLevel = .warning
+            return try SQLiteRunStore(path: database, configuration: .init(durability: durability.storeDurability), logger: logger)
+        } catch let error as SQLiteSchemaError {
+            throw CLIError("cannot use the database \"\(database)\": \(error)")
         } catch {
             throw CLIError("cannot open the database \"\(database)\": \(error)")
         }

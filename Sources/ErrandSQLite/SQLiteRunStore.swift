@@ -1,6 +1,7 @@
 import Errand
 import Foundation
 import GRDB
+import Logging
 
 /// The embedded ``RunStore``: one SQLite file, the default store.
 ///
@@ -27,9 +28,16 @@ public final class SQLiteRunStore: RunStore {
     /// commits made through every other connection (the writer's included), never its own.
     private let versionReader: DatabaseQueue
 
+    /// The newest schema version this build knows.
+    public static var schemaVersion: Int { Schema.versions.count }
+
     /// Opens (creating it and its parent directories if needed) the store at `path` and brings
     /// its schema up to date.
-    public init(path: String, configuration: Configuration = .init()) throws {
+    ///
+    /// A file a newer build migrated is opened when every version it applied allows older
+    /// builds, with a warning logged to `logger`; otherwise the file is left untouched and this
+    /// throws ``SQLiteSchemaError/tooNew(path:applied:oldestCompatible:known:)``.
+    public init(path: String, configuration: Configuration = .init(), logger: Logger = Logger(label: "Errand.SQLiteRunStore")) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.path = path
@@ -48,6 +56,12 @@ public final class SQLiteRunStore: RunStore {
         // After the pool's own WAL set-up, which chooses NORMAL: only the writer commits.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.pragmaValue)")
+        }
+        if let applied = try Schema.checkNotTooNew(pool, path: path) {
+            logger.warning(
+                "a newer build of Errand migrated the database; this one may still use it, but upgrade it",
+                metadata: ["path": "\(path)", "version": "\(applied)", "known": "\(Self.schemaVersion)"]
+            )
         }
         try Schema.migrate(pool)
         batcher = WriteBatcher(pool: pool)

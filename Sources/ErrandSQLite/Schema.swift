@@ -8,28 +8,66 @@ import GRDB
 /// The indexes are shaped exactly like the queries that use them; partial indexes only hold the
 /// rows in the statuses a query looks at, so a million delayed runs cost a claim nothing.
 enum Schema {
-    /// The migrations, oldest first.
+    /// The versions' SQL, oldest first: `versions[0]` is version 1, registered as `v1`.
+    static let versions = [v1, v2, v3, v4, v5, v6, v7]
+
+    /// The first version that records itself in `errand_schema_versions`.
+    static let compatibilityVersion = 7
+
+    /// The oldest schema version a build must know to open a file where `version` is applied,
+    /// recorded in `errand_schema_versions.compatible_from`: a build refuses a file with a greater
+    /// one (``SQLiteSchemaError/tooNew(path:applied:oldestCompatible:known:)``) and opens, with a
+    /// warning, a newer file whose versions all allow it.
+    ///
+    /// No version so far breaks an older build. A version that changes what older builds'
+    /// claims or completions must write sets its own number here.
+    static func oldestCompatible(with version: Int) -> Int { 1 }
+
+    /// The migrations, oldest first: version `n` is the migration `v<n>`; from
+    /// ``compatibilityVersion`` on, each also records itself in `errand_schema_versions`.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: v1)
-        }
-        migrator.registerMigration("v2") { db in
-            try db.execute(sql: v2)
-        }
-        migrator.registerMigration("v3") { db in
-            try db.execute(sql: v3)
-        }
-        migrator.registerMigration("v4") { db in
-            try db.execute(sql: v4)
-        }
-        migrator.registerMigration("v5") { db in
-            try db.execute(sql: v5)
-        }
-        migrator.registerMigration("v6") { db in
-            try db.execute(sql: v6)
+        for (index, sql) in versions.enumerated() {
+            let version = index + 1
+            migrator.registerMigration("v\(version)") { db in
+                try db.execute(sql: sql)
+                if version >= compatibilityVersion {
+                    try db.execute(
+                        sql: "INSERT INTO errand_schema_versions (version, compatible_from) VALUES (?, ?)",
+                        arguments: [version, oldestCompatible(with: version)]
+                    )
+                }
+            }
         }
         return migrator
+    }
+
+    /// Refuses a file a newer build migrated to a version this build must not use, before this
+    /// build touches it; returns the newest version applied when it is newer than this build's
+    /// but allows it (the caller warns), `nil` otherwise.
+    ///
+    /// A version this build does not know is an applied migration it has not registered
+    /// (GRDB's migrator would skip it without a word). Its `compatible_from` in
+    /// `errand_schema_versions` says which builds may still use the file.
+    ///
+    /// - Throws: ``SQLiteSchemaError/tooNew(path:applied:oldestCompatible:known:)``.
+    static func checkNotTooNew(_ reader: some DatabaseReader, path: String) throws -> Int? {
+        let known = versions.count
+        let (applied, oldestCompatible): (Int, Int) = try reader.read { db in
+            let migrator = migrator
+            guard try migrator.hasBeenSuperseded(db) else { return (0, 1) }
+            // An identifier not of this build's `v<n>` form still means a newer build.
+            let numbers = try migrator.appliedIdentifiers(db).map { Int($0.dropFirst()) ?? known + 1 }
+            let applied = max(numbers.max() ?? 0, known + 1)
+            guard try db.tableExists("errand_schema_versions") else { return (applied, 1) }
+            let oldest = try Int.fetchOne(db, sql: "SELECT max(compatible_from) FROM errand_schema_versions") ?? 1
+            return (applied, oldest)
+        }
+        guard applied > known else { return nil }
+        if oldestCompatible > known {
+            throw SQLiteSchemaError.tooNew(path: path, applied: applied, oldestCompatible: oldestCompatible, known: known)
+        }
+        return applied
     }
 
     /// Applies every migration not applied yet.

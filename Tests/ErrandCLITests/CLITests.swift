@@ -1,4 +1,6 @@
+import ErrandSQLite
 import Foundation
+import GRDB
 import Testing
 
 /// Drives the `errand` executable: bad input, the trigger/show round trip, list filters, cancel
@@ -53,6 +55,33 @@ struct CLITests {
         #expect(json["database"] as? String == sandbox.database)
         #expect(json["schema"] is NSNull && json["version"] is NSNull)
         #expect(json["applied"] as? [Int] == [])
+    }
+
+    @Test func aSQLiteFileANewerBuildMigratedWarnsOrStopsTheCommand() async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.remove() }
+        #expect(try await sandbox.errand("migrate").status == 0)
+        let known = SQLiteRunStore.schemaVersion
+        func apply(_ version: Int, compatibleFrom: Int) throws {
+            let file = try DatabaseQueue(path: sandbox.database)
+            try file.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v\(version)"])
+                try db.execute(sql: "INSERT INTO errand_schema_versions (version, compatible_from) VALUES (?, ?)", arguments: [version, compatibleFrom])
+            }
+            try file.close()
+        }
+        try apply(known + 1, compatibleFrom: 1)
+        let compatible = try await sandbox.errand("runs", "list")
+        #expect(compatible.status == 0, "\(compatible.stderr)")
+        #expect(compatible.stderr.contains("a newer build of Errand migrated the database"), "\(compatible.stderr)")
+
+        try apply(known + 2, compatibleFrom: known + 2)
+        for command in [["runs", "list"], ["migrate"]] {
+            let refused = try await ErrandBinary.run(command + ["--database", sandbox.database], in: sandbox.directory)
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("cannot use the database"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("is at schema version \(known + 2)") && refused.stderr.contains("upgrade this process"))
+        }
     }
 
     @Test func badDatabaseValues() async throws {

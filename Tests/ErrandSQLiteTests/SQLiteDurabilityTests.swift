@@ -2,6 +2,7 @@ import Errand
 @testable import ErrandSQLite
 import Foundation
 import GRDB
+import Logging
 import Synchronization
 import Testing
 
@@ -95,7 +96,7 @@ struct SQLiteDurabilityTests {
             #expect(failures.withLock { $0 } == [])
             let store = try SQLiteRunStore(path: path)
             let migrations = try await store.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6"])
+            #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         }
     }
 
@@ -128,6 +129,52 @@ struct SQLiteDurabilityTests {
             #expect(try await store.listRuns(RunQuery(parentID: "run_parent")).runs.map(\.id) == ["run_old2", "run_old1"])
             let claimed = try await claim(store, worker: "w", limit: 5, now: t0 + 100)
             #expect(claimed.map(\.id) == ["run_old2", "run_old1"])
+        }
+    }
+
+    @Test func aFileANewerBuildMigratedIsOpenedUntilAVersionAsksForANewerBuild() async throws {
+        try await withTemporaryPath { path in
+            let known = SQLiteRunStore.schemaVersion
+            let first = try SQLiteRunStore(path: path)
+            let id = try #require(try await first.insertRuns([newRun()], now: t0).first?.id)
+            #expect(try await first.read { db in try Int.fetchAll(db, sql: "SELECT version FROM errand_schema_versions") } == [known])
+
+            // A newer build applied a version that older builds may still use: opened, with a warning.
+            try await first.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v\(known + 1)"])
+                try db.execute(sql: "INSERT INTO errand_schema_versions (version, compatible_from) VALUES (?, 1)", arguments: [known + 1])
+            }
+            let warnings = RecordedLog()
+            let compatible = try SQLiteRunStore(path: path, logger: Logger(label: "test") { _ in warnings })
+            #expect(try await compatible.run(id: id)?.status == .queued)
+            #expect(warnings.messages == ["a newer build of Errand migrated the database; this one may still use it, but upgrade it"])
+
+            // Then one that only builds knowing it may use: refused, naming both versions; nothing changes.
+            try await first.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v\(known + 2)"])
+                try db.execute(sql: "INSERT INTO errand_schema_versions (version, compatible_from) VALUES (?, ?)", arguments: [known + 2, known + 2])
+            }
+            let before = try await first.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
+            #expect(throws: SQLiteSchemaError.tooNew(path: path, applied: known + 2, oldestCompatible: known + 2, known: known)) {
+                try SQLiteRunStore(path: path)
+            }
+            let error = SQLiteSchemaError.tooNew(path: path, applied: known + 2, oldestCompatible: known + 2, known: known)
+            #expect("\(error)".contains("is at schema version \(known + 2)") && "\(error)".contains("upgrade this process"))
+            #expect(try await first.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") } == before)
+            #expect(try await first.run(id: id)?.status == .queued)
+        }
+    }
+
+    @Test func aFileWithAMigrationThisBuildDoesNotKnowAndNoCompatibilityRecordIsOpened() async throws {
+        try await withTemporaryPath { path in
+            let first = try SQLiteRunStore(path: path)
+            try await first.write { db in
+                try db.execute(sql: "DROP TABLE errand_schema_versions")
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('add-reports')")
+            }
+            let warnings = RecordedLog()
+            _ = try SQLiteRunStore(path: path, logger: Logger(label: "test") { _ in warnings })
+            #expect(warnings.messages.count == 1)
         }
     }
 
@@ -426,5 +473,28 @@ struct SQLiteDurabilityTests {
             #expect(plan.contains { $0.hasPrefix("SEARCH \(table) USING") && $0.contains(index) }, "plan: \(plan)")
             #expect(!plan.contains { $0.hasPrefix("SCAN \(table)") || $0.contains("TEMP B-TREE") }, "plan: \(plan)")
         }
+    }
+}
+
+/// A log handler that keeps the messages logged at warning or above.
+struct RecordedLog: LogHandler {
+    private let storage = Storage()
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .warning
+
+    /// The messages logged so far, oldest first.
+    var messages: [String] { storage.messages.withLock { $0 } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        storage.messages.withLock { $0.append(event.message.description) }
+    }
+
+    private final class Storage: Sendable {
+        let messages = Mutex<[String]>([])
     }
 }
