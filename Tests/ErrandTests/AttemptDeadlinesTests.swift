@@ -47,4 +47,33 @@ struct AttemptDeadlinesTests {
         }
         #expect(timeout == .seconds(60))
     }
+
+    @Test func anAttemptAddedWhileTheTimerInterruptsAnotherStillTimesOut() async throws {
+        // The timer wakes at a passed deadline and interrupts that attempt; a new attempt added
+        // before it has chosen its next sleep (here: from the interrupted attempt's cancel
+        // handler, which runs inside that round) must still be timed. It was missed when the
+        // timer compared it with the passed deadline of the round before and then waited for
+        // work with no timer.
+        let clock = VirtualClock()
+        let deadlines = AttemptDeadlines()
+        let loop = Task { await deadlines.run(clock: clock) }
+        let first = control(clock, timeout: .seconds(30))
+        deadlines.add(first)
+        await settle { deadlines.nextWake == first.deadline }
+
+        let second = control(clock, timeout: .seconds(60))
+        first.onInterrupt { deadlines.add(second) }
+        clock.advance(by: .seconds(30))
+        await settle { first.interruption != nil && deadlines.nextWake == second.deadline }
+        #expect(deadlines.nextWake == second.deadline, "the timer sleeps until the added attempt's deadline")
+
+        clock.advance(by: .seconds(30))
+        await settle { second.interruption != nil }
+        deadlines.stop()
+        await loop.value
+        guard case .timeout = second.interruption else {
+            Issue.record("the attempt added during the round times out; it got \(String(describing: second.interruption))")
+            return
+        }
+    }
 }

@@ -9,7 +9,8 @@ import Synchronization
 final class AttemptDeadlines: Sendable {
     private struct State {
         var attempts: [ObjectIdentifier: AttemptControl] = [:]
-        /// The deadline the loop sleeps until (`nil` while it waits for work).
+        /// The deadline the loop sleeps until; `nil` while it waits for work or works out the
+        /// next deadline, so an attempt added meanwhile always signals and the loop looks again.
         var sleepingUntil: Date?
         var stopped = false
     }
@@ -47,7 +48,12 @@ final class AttemptDeadlines: Sendable {
     func run(clock: any WallClock) async {
         while !Task.isCancelled {
             let now = clock.now
-            let attempts = state.withLock { $0.attempts.values.map { $0 } }
+            // Cleared with the copy: an attempt added from here on signals (see `add`) rather
+            // than compare with the deadline of the last round, which may be past.
+            let attempts = state.withLock { state in
+                state.sleepingUntil = nil
+                return Array(state.attempts.values)
+            }
             var earliest: Date?
             // A decided attempt is skipped: one whose outcome write is slow (the database
             // restarting) would otherwise keep a past deadline here and the loop would spin.
