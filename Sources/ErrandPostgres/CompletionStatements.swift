@@ -19,6 +19,18 @@ enum CompletionStatements {
     /// Applies the completions in order and writes them; returns, for each, the updated run with
     /// its attempts, or `nil` when it did not apply; and whether a parked run became due.
     static func complete(_ completions: [AttemptCompletion], _ t: Tables, _ session: Session) async throws -> (runs: [RunRecord?], woke: Bool) {
+        // The tokens runs park on, locked before the runs (the order resolving a token takes
+        // them in): resolving one waits for this transaction or this one for it, so the check
+        // below sees it resolved or the resolution sees the run waiting. See `wakeWaiters`.
+        let tokens = completions.compactMap { completion -> String? in
+            if case .token(let id) = completion.waitingFor { return id }
+            return nil
+        }
+        if !tokens.isEmpty {
+            try await session.execute(
+                "SELECT id FROM \(unescaped: t.waitTokens) WHERE id = ANY(\(Array(Set(tokens)).sorted())) ORDER BY id FOR SHARE"
+            )
+        }
         let stored = try await lockRuns(Array(Set(completions.map(\.runID.rawValue))).sorted(), t, session)
         var byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
         var results: [RunRecord?] = []

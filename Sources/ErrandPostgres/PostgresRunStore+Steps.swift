@@ -24,8 +24,14 @@ extension PostgresRunStore {
         try await session { [self] session in try await TokenColumns.fetch(id: id, tables, session) }
     }
 
-    /// Resolves a pending token and wakes its `waiting` run, in one transaction; see
+    /// Resolves a pending token and wakes the `waiting` runs that wait on it (its own, and those
+    /// with a `waiting` step for it), in one transaction; see
     /// ``RunStore/resolveToken(id:resolution:now:)``.
+    ///
+    /// The token's row lock orders this against a run parking on it: the parking transaction
+    /// takes the lock (`FOR SHARE`) before it checks the token (see ``CompletionStatements``), so
+    /// either it waits for this one and sees the token resolved, or this one waits for it and
+    /// then sees the run `waiting`.
     public func resolveToken(id: String, resolution: TokenResolution, now: Date) async throws -> TokenResolveResult {
         try await transaction { [self] session in
             guard var token = try await TokenColumns.fetch(id: id, lock: true, tables, session) else { return .notFound }
@@ -38,7 +44,7 @@ extension PostgresRunStore {
                 WHERE id = \(token.id)
                 """
             )
-            if let runID = token.runID, try await WakeStatements.wakeRun(runID, now: now, tables, session) {
+            if try await WakeStatements.wakeWaiters(on: token, now: now, tables, session) {
                 try await ChangeNotifier.notify(tables, session)
             }
             return .resolved(token)

@@ -9,7 +9,7 @@
 enum Schema {
     /// The versions, oldest first: `versions[0]` is version 1.
     static func versions(_ t: Tables) -> [[String]] {
-        [v1(t), v2(t), v3(t), v4(t), v5(t)]
+        [v1(t), v2(t), v3(t), v4(t), v5(t), v6(t)]
     }
 
     /// The first version whose `errand_migrations` row has a `compatible_from` column.
@@ -316,5 +316,11 @@ enum Schema {
     /// that opens a schema a newer one migrated can tell whether it may run on it.
     static func v5(_ t: Tables) -> [String] {
         ["ALTER TABLE \(t.migrations) ADD COLUMN compatible_from int NOT NULL DEFAULT 1"]
+    }
+
+    /// Version 6: the runs waiting on a token, by token, so resolving a token wakes every run
+    /// that waits on it (not only the run that made it) without reading every step.
+    static func v6(_ t: Tables) -> [String] {
+        ["CREATE INDEX steps_waiting_token ON \(t.steps) (token_id) WHERE status = 'waiting'"]
     }
 }

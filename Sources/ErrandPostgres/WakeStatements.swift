@@ -12,6 +12,11 @@ import PostgresNIO
 /// transaction that comes second waits for the wake-up's commit and then sees the child final or
 /// the token resolved when it checks its wait target. Checking in the locking statement would use
 /// the snapshot from before the wait and lose the wake-up.
+///
+/// A token's waiters are found by their `waiting` steps, which a run writes before it parks; so
+/// a run that parks on a token locks the token's row first (`FOR SHARE`, see
+/// ``CompletionStatements``), and resolving it holds that row (`FOR UPDATE`) from its first
+/// statement: one of the two waits for the other's commit. Both take the token before the runs.
 enum WakeStatements {
     /// A parent to wake at `time` if it is `waiting` and none of its awaited children is unfinished.
     struct ParentWake {
@@ -46,15 +51,26 @@ enum WakeStatements {
         return !woken.isEmpty
     }
 
-    /// Makes the run due at `now` if it is `waiting`; returns whether it was.
+    /// Makes due at `now` every `waiting` run that waits on the token: its own run and the runs
+    /// with a `waiting` step for it (a run may wait on a token another run, or no run, made).
+    /// Returns whether any was woken.
     @discardableResult
-    static func wakeRun(_ id: RunID, now: Date, _ t: Tables, _ session: Session) async throws -> Bool {
-        try await session.execute("SELECT id FROM \(unescaped: t.runs) WHERE id = \(id.rawValue) FOR UPDATE")
+    static func wakeWaiters(on token: WaitToken, now: Date, _ t: Tables, _ session: Session) async throws -> Bool {
+        let owner = token.runID?.rawValue ?? ""
+        let ids = try await session.map(
+            """
+            SELECT id FROM \(unescaped: t.runs)
+            WHERE id = \(owner)
+                OR id IN (SELECT run_id FROM \(unescaped: t.steps) WHERE token_id = \(token.id) AND status = 'waiting')
+            ORDER BY id FOR UPDATE
+            """
+        ) { try $0.string(0) }
+        if ids.isEmpty { return false }
         let time = ColumnCoding.time(now)
         let woken = try await session.rows(
             """
             UPDATE \(unescaped: t.runs) SET scheduled_at = \(time), updated_at = \(time)
-            WHERE id = \(id.rawValue) AND status = 'waiting' RETURNING id
+            WHERE id = ANY(\(ids)) AND status = 'waiting' RETURNING id
             """
         )
         return !woken.isEmpty

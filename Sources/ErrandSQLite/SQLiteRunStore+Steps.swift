@@ -28,8 +28,9 @@ extension SQLiteRunStore {
         try await read { db in try TokenColumns.fetch(id: id, db) }
     }
 
-    /// Resolves a pending token and wakes its `waiting` run, in one savepoint of a group commit;
-    /// see ``RunStore/resolveToken(id:resolution:now:)``.
+    /// Resolves a pending token and wakes the `waiting` runs that wait on it (its own, and those
+    /// with a `waiting` step for it), in one savepoint of a group commit; see
+    /// ``RunStore/resolveToken(id:resolution:now:)``.
     public func resolveToken(id: String, resolution: TokenResolution, now: Date) async throws -> TokenResolveResult {
         try await write { db in
             guard var token = try TokenColumns.fetch(id: id, db) else { return .notFound }
@@ -37,6 +38,7 @@ extension SQLiteRunStore {
             token.apply(resolution, at: now)
             try TokenColumns.resolve(token, db)
             if let runID = token.runID { try WakeStatements.wakeRun(runID, now: now, db) }
+            try WakeStatements.wakeWaiters(onToken: token.id, now: now, db)
             return .resolved(token)
         }
     }

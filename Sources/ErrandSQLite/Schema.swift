@@ -9,7 +9,7 @@ import GRDB
 /// rows in the statuses a query looks at, so a million delayed runs cost a claim nothing.
 enum Schema {
     /// The versions' SQL, oldest first: `versions[0]` is version 1, registered as `v1`.
-    static let versions = [v1, v2, v3, v4, v5, v6, v7]
+    static let versions = [v1, v2, v3, v4, v5, v6, v7, v8]
 
     /// The first version that records itself in `errand_schema_versions`.
     static let compatibilityVersion = 7

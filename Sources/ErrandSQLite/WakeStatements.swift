@@ -40,6 +40,12 @@ enum WakeStatements {
     /// Makes a `waiting` run due at once.
     static let wakeRunSQL = "UPDATE runs SET scheduled_at = ?, updated_at = ? WHERE id = ? AND status = 'waiting'"
 
+    /// Makes due the waiting runs with a waiting step for a token (by `steps_waiting_token`).
+    static let wakeWaitersSQL = """
+        UPDATE runs SET scheduled_at = ?, updated_at = ?
+        WHERE status = 'waiting' AND id IN (SELECT run_id FROM steps WHERE token_id = ? AND status = 'waiting')
+        """
+
     /// The status of the listed runs, by sequence.
     static let statusesSQL = "SELECT sequence, status FROM runs WHERE id IN (SELECT value FROM json_each(?))"
 
@@ -67,6 +73,16 @@ enum WakeStatements {
         binder.bind(now)
         binder.bind(now)
         binder.bind(id.rawValue)
+        try binder.execute()
+    }
+
+    /// Makes due, at `now`, every `waiting` run with a `waiting` step for the token: a run may
+    /// wait on a token that another run, or no run, made.
+    static func wakeWaiters(onToken id: String, now: Date, _ db: Database) throws {
+        var binder = StatementBinder(try db.cachedStatement(sql: wakeWaitersSQL), db)
+        binder.bind(now)
+        binder.bind(now)
+        binder.bind(id)
         try binder.execute()
     }
 

@@ -117,6 +117,8 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
     case createTokenIsIdempotentByKey
     case concurrentTokensWithOneKey
     case completingTokenWakesItsRun
+    case completingATokenWakesEveryRunWaitingOnIt
+    case parkingOnATokenWhileItIsResolvedNeverLosesTheWake
     case resolvingTwiceOrUnknownChangesNothing
     case timingOutTokenWakesItsRun
     case waitingForResolvedTokenIsDueAtOnce
@@ -240,6 +242,8 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
         case .createTokenIsIdempotentByKey: TokenChecks.createTokenIsIdempotentByKey
         case .concurrentTokensWithOneKey: TokenChecks.concurrentTokensWithOneKey
         case .completingTokenWakesItsRun: TokenChecks.completingTokenWakesItsRun
+        case .completingATokenWakesEveryRunWaitingOnIt: TokenChecks.completingATokenWakesEveryRunWaitingOnIt
+        case .parkingOnATokenWhileItIsResolvedNeverLosesTheWake: TokenChecks.parkingOnATokenWhileItIsResolvedNeverLosesTheWake
         case .resolvingTwiceOrUnknownChangesNothing: TokenChecks.resolvingTwiceOrUnknownChangesNothing
         case .timingOutTokenWakesItsRun: TokenChecks.timingOutTokenWakesItsRun
         case .waitingForResolvedTokenIsDueAtOnce: TokenChecks.waitingForResolvedTokenIsDueAtOnce

@@ -54,6 +54,64 @@ enum TokenChecks {
         #expect(try await store.claimOne(now: at(20)).id == run.id)
     }
 
+    /// A token made outside any run (or by another run) wakes the runs waiting on it: the runs
+    /// with a `waiting` step for it. A run waiting on another token, and a run whose step for
+    /// it is done, stay parked.
+    static func completingATokenWakesEveryRunWaitingOnIt(_ store: any RunStore) async throws {
+        try await store.insertDue(4)
+        let runs = try await store.claim(limit: 4)
+        try #require(runs.count == 4)
+        let shared = try await store.createToken(makeToken(expiresAt: at(3600)))
+        let other = try await store.createToken(makeToken(run: runs[3].id))
+        func wait(_ run: RunRecord, on token: WaitToken, status: StepStatus = .waiting) async throws {
+            let step = StepRecord(key: "wait-\(token.id)", kind: .token, status: status, startedAt: at(1), tokenID: token.id, attempt: 1)
+            #expect(try await store.saveStep(step, runID: run.id, attempt: 1))
+        }
+        try await wait(runs[0], on: shared)
+        try await wait(runs[1], on: shared)
+        try await wait(runs[2], on: shared, status: .completed)
+        try await wait(runs[3], on: other)
+        for run in runs {
+            let parked = try await store.complete(park(run, at: at(2), for: .token(run.id == runs[3].id ? other.id : shared.id)))
+            #expect(parked.status == .waiting && parked.scheduledAt == .distantFuture)
+        }
+        guard case .resolved = try await store.resolveToken(id: shared.id, resolution: .complete(Data("true".utf8)), now: at(20)) else {
+            Issue.record("a pending token resolves")
+            return
+        }
+        for run in runs[0...1] {
+            let woken = try await store.fetch(run.id)
+            #expect(woken.scheduledAt == at(20) && woken.updatedAt == at(20), "a run waiting on the token is due at once")
+        }
+        #expect(try await store.fetch(runs[2].id).scheduledAt == .distantFuture, "a run whose wait on it is over stays parked")
+        #expect(try await store.fetch(runs[3].id).scheduledAt == .distantFuture, "a run waiting on another token stays parked")
+        #expect(Set(try await store.claim(limit: 4, now: at(20)).map(\.id)) == Set([runs[0].id, runs[1].id]))
+    }
+
+    /// A run records its wait on a token no run owns and parks on it while the token is
+    /// resolved, at the same moment, many times over: whichever commits first, the run ends up
+    /// due (parked with its target met, or woken), never parked for good.
+    static func parkingOnATokenWhileItIsResolvedNeverLosesTheWake(_ store: any RunStore) async throws {
+        let rounds = 60
+        try await store.insertDue(rounds)
+        let runs = try await store.claim(limit: rounds)
+        try #require(runs.count == rounds)
+        for run in runs {
+            let token = try await store.createToken(makeToken())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let step = StepRecord(key: "wait-\(token.id)", kind: .token, status: .waiting, startedAt: at(1), tokenID: token.id, attempt: 1)
+                    #expect(try await store.saveStep(step, runID: run.id, attempt: 1))
+                    _ = try await store.completeAttempts([park(run, at: at(2), for: .token(token.id))])
+                }
+                group.addTask { _ = try await store.resolveToken(id: token.id, resolution: .complete(Data("1".utf8)), now: at(3)) }
+                try await group.waitForAll()
+            }
+            let parked = try await store.fetch(run.id)
+            #expect(parked.status == .waiting && parked.scheduledAt <= at(3), "the run is due, not parked for good")
+        }
+    }
+
     static func resolvingTwiceOrUnknownChangesNothing(_ store: any RunStore) async throws {
         let token = try await store.createToken(makeToken())
         guard case .resolved(let first) = try await store.resolveToken(id: token.id, resolution: .complete(Data("1".utf8)), now: at(5)) else {

@@ -321,6 +321,26 @@ struct StepTests {
         await test.stop()
     }
 
+    @Test func aTokenMadeOutsideAnyRunResumesEveryRunWaitingOnIt() async throws {
+        let test = makeTestErrand()
+        let token = try await test.errand.createToken()
+        let approval = TaskDefinition<Greeting, Reply>("shared-approval", options: TaskOptions(retry: .none)) { greeting, ctx in
+            let decision: Reply = try await ctx.waitForToken(token)
+            return Reply(text: "\(greeting.name) approved by \(decision.text)")
+        }
+        try test.errand.register(approval)
+        try await test.start()
+        let ids = [try await test.errand.trigger(approval, Greeting(name: "a")), try await test.errand.trigger(approval, Greeting(name: "b"))]
+        for id in ids { _ = try await test.runUntil(id) { $0.status == .waiting } }
+        try await test.errand.completeToken(token.id, with: Reply(text: "ada"))
+        for (id, name) in zip(ids, ["a", "b"]) {
+            let run = try await test.runUntilFinished(id, within: .seconds(60))
+            #expect(run.status == .completed)
+            #expect(try JSONDecoder().decode(Reply.self, from: run.result ?? Data()).text == "\(name) approved by ada")
+        }
+        await test.stop()
+    }
+
     @Test func anExpiredTokenTimesOutAndTheRunCanHandleIt() async throws {
         let test = makeTestErrand()
         let approval = TaskDefinition<Greeting, Reply>("approval-timeout", options: TaskOptions(retry: .none)) { _, ctx in

@@ -40,7 +40,12 @@ extension MemoryRunStore {
             guard token.status == .pending else { return .alreadyResolved(token) }
             token.apply(resolution, at: now)
             state.tokens[id] = token
-            if let runID = token.runID, var run = state.runs[runID], run.status == .waiting {
+            var waiters = Set(token.runID.map { [$0] } ?? [])
+            for (runID, steps) in state.steps where steps.contains(where: { $0.tokenID == id && $0.status == .waiting }) {
+                waiters.insert(runID)
+            }
+            for runID in waiters {
+                guard var run = state.runs[runID], run.status == .waiting else { continue }
                 run.scheduledAt = now
                 run.updatedAt = now
                 state.runs[runID] = run

@@ -31,7 +31,10 @@ import Foundation
 /// - When an awaited child (``RunRecord/awaited``) becomes final — completed, failed, timed out,
 ///   crashed, canceled or expired, by any operation — its parent, if `waiting`, becomes due at
 ///   once when none of its other awaited children is unfinished; in the same transaction.
-/// - Resolving a token makes its `waiting` run due at once, in the same transaction.
+/// - Resolving a token makes every `waiting` run that waits on it due at once, in the same
+///   transaction: its own run (``WaitToken/runID``) and every run with a `waiting` step for it
+///   (``StepRecord/tokenID``), which includes runs waiting on a token made outside any run or by
+///   another run.
 /// - Pruning a run deletes its attempts, steps, tokens and log lines.
 public protocol RunStore: Sendable {
     /// Inserts runs in one transaction. A run whose task already has a run with the same
