@@ -77,6 +77,12 @@ public final class PostgresRunStore: RunStore {
     /// Runs `body` in one transaction on a pooled connection: `BEGIN`, the body, `COMMIT` (or
     /// `ROLLBACK` when the body throws). A transaction that lost a deadlock or a serialization
     /// conflict is run again from the start, up to ``Configuration/transactionRetries`` times.
+    ///
+    /// The transaction is `READ COMMITTED` whatever the database's or role's
+    /// `default_transaction_isolation`: the claims count a queue's executing runs after locking
+    /// its row, and the wake-ups check a run after locking it, so each statement must see what
+    /// committed before it (under `REPEATABLE READ` two claims could both start runs past a
+    /// queue's limit).
     func transaction<T: Sendable>(
         bounded: Bool = true, _ body: @escaping @Sendable (Session) async throws -> T
     ) async throws -> T {
@@ -85,7 +91,7 @@ public final class PostgresRunStore: RunStore {
             attempt += 1
             do {
                 return try await leased(bounded: bounded) { session in
-                    try await session.execute("BEGIN")
+                    try await session.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
                     do {
                         let value = try await body(session)
                         try await session.execute("COMMIT")

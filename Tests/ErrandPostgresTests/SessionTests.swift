@@ -55,4 +55,16 @@ struct SessionTests {
         #expect(PostgresStoreError.connectionClosed.isConnectionLost)
         #expect(!PostgresStoreError(message: "deadlock", sqlState: "40P01").isConnectionLost)
     }
+
+    @Test func aTransactionIsReadCommittedWhateverTheDefaultIsolation() async throws {
+        try await TestDatabase.withClient(maximumConnections: 1) { client in
+            let store = try PostgresRunStore(client: client, configuration: Self.configuration)
+            // One pooled connection: the session default set here is the transaction's default.
+            try await store.session { session in try await session.execute("SET default_transaction_isolation = 'repeatable read'") }
+            let inSession = try await store.session { session in try await session.map("SHOW transaction_isolation") { try $0.string(0) } }
+            #expect(inSession == ["repeatable read"])
+            let inTransaction = try await store.transaction { session in try await session.map("SHOW transaction_isolation") { try $0.string(0) } }
+            #expect(inTransaction == ["read committed"], "the claims' queue limits need a fresh snapshot per statement")
+        }
+    }
 }
