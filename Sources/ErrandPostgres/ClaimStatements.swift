@@ -129,8 +129,22 @@ enum ClaimStatements {
             }
         }
         if limits.isEmpty { return scope }
+        // The limited queues' rows, locked in code-point order (the order `upsertQueues` takes
+        // them in, whatever the database's collation), with their settings as locked: a limit
+        // lowered or a pause set since the first read counts from here.
+        let locked = try await session.map(
+            """
+            SELECT name, concurrency, paused FROM \(unescaped: t.queues)
+            WHERE name = ANY(\(limits.keys.sorted())) ORDER BY name COLLATE "C" FOR UPDATE
+            """
+        ) { row in (name: try row.string(0), concurrency: try row.optionalInt(1), paused: try row.bool(2)) }
+        limits = [:]
+        for queue in locked where !queue.paused {
+            if let limit = queue.concurrency { limits[queue.name] = limit } else { scope.unlimited.append(queue.name) }
+        }
+        scope.unlimited.sort()
+        if limits.isEmpty { return scope }
         let limited = limits.keys.sorted()
-        try await session.execute("SELECT name FROM \(unescaped: t.queues) WHERE name = ANY(\(limited)) ORDER BY name FOR UPDATE")
         let executing = try await session.map(
             """
             SELECT queue, concurrency_key, count(*) FROM \(unescaped: t.runs)

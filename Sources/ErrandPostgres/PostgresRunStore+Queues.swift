@@ -2,7 +2,9 @@ import Errand
 import Foundation
 
 extension PostgresRunStore {
-    /// Creates or updates queue settings in one statement, keeping their pause flags.
+    /// Creates or updates queue settings in one statement, keeping their pause flags. The rows
+    /// are written (and locked) in code-point order of their names, the order a claim locks
+    /// them in, so the two never wait for each other in a cycle.
     public func upsertQueues(_ queues: [QueueConfig]) async throws {
         if queues.isEmpty { return }
         var latest: [String: Int?] = [:]
@@ -15,6 +17,7 @@ extension PostgresRunStore {
                 """
                 INSERT INTO \(unescaped: tables.queues) (name, concurrency)
                 SELECT name, nullif(concurrency, -1) FROM unnest(\(names)::text[], \(limits)::int8[]) AS v(name, concurrency)
+                ORDER BY name COLLATE "C"
                 ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency
                 """
             )

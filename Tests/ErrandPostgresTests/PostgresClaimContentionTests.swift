@@ -16,6 +16,42 @@ final class Shared<Value: Sendable>: Sendable {
 /// would have) race on one limited queue.
 @Suite("PostgresRunStore claims under contention")
 struct PostgresClaimContentionTests {
+    @Test func aLimitLoweredWhileAClaimWaitsForTheQueueLockHoldsForThatClaim() async throws {
+        try await TestDatabase.withStores { make in
+            let store = try await make()
+            let now = Date()
+            try await store.upsertQueues([QueueConfig(name: "limited", concurrency: 5)])
+            _ = try await store.insertRuns((0..<10).map { _ in NewRun(task: "t", queue: "limited", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+            try await TestDatabase.withClient(maximumConnections: 1) { client in
+                try await client.withConnection { connection in
+                    // Another process lowers the limit; the claim reads the old one, then waits
+                    // for the queue's row, and must count the limit it finds once it holds it.
+                    let logger = Logger(label: "test")
+                    _ = try await connection.query("BEGIN", logger: logger)
+                    _ = try await connection.query(
+                        PostgresQuery(unsafeSQL: "UPDATE \"\(store.schema)\".queues SET concurrency = 1 WHERE name = 'limited'"), logger: logger
+                    )
+                    let claim = Task {
+                        try await store.claimRuns(ClaimRequest(workerID: "w", queues: ["limited"], limit: 5, now: now, leaseUntil: now + 60))
+                    }
+                    var waiting = 0
+                    for _ in 0..<1_000 where waiting == 0 {
+                        let rows = try await connection.query(
+                            "SELECT count(*)::int8 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+                            logger: logger
+                        )
+                        for try await count in rows.decode(Int64.self) { waiting = Int(count) }
+                        if waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                    }
+                    #expect(waiting > 0, "the claim waits for the queue's row")
+                    _ = try await connection.query("COMMIT", logger: logger)
+                    let claimed = try await claim.value
+                    #expect(claimed.count == 1, "the limit the claim found when it held the queue's row")
+                }
+            }
+        }
+    }
+
     @Test func aQueueLimitHoldsAcrossEightClaimersAndEveryRunCompletesOnce() async throws {
         let runCount = 2_000, limit = 10, claimers = 8
         try await TestDatabase.withStores { make in
