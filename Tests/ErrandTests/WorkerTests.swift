@@ -167,6 +167,47 @@ struct WorkerTests {
         await test.stop()
     }
 
+    @Test func stoppingWaitsForASupersededAttemptThatStillDecidesItsOutcome() async throws {
+        // The earlier attempt's handler has returned, so interrupting it decides nothing; it is
+        // still in handleError when the run, given up and claimed again, completes and the worker
+        // stops. Stopping must wait for it and answer its late outcome (the store refuses it),
+        // not leave it waiting for a writer that has gone.
+        let test = makeTestErrand(concurrency: 2)
+        let decideGate = Gate()
+        var hooks = TaskHooks<Greeting, Reply>()
+        hooks.handleError = { _, _, context in
+            if context.attempt == 1 { await decideGate.wait() }
+            return .fail
+        }
+        let task = TaskDefinition<Greeting, Reply>("decides-slowly", options: TaskOptions(retry: exactRetry), hooks: hooks) { _, context in
+            if context.attempt == 1 { throw Boom() }
+            return Reply(text: "second")
+        }
+        try test.errand.register(task)
+        try await test.start()
+        let id = try await test.errand.trigger(task, Greeting(name: "x"))
+        await test.settle()
+        let now = test.clock.now
+        _ = try await test.store.completeAttempts([AttemptCompletion(
+            runID: id, attempt: 1, guard: .leaseExpired(before: now.addingTimeInterval(3600)), endedAt: now, outcome: .crashed,
+            status: .retrying, retryAt: now, error: RunError(type: "workerLost", name: "WorkerLost", message: "the lease lapsed")
+        )])
+        await test.advance(by: .seconds(1))
+        #expect(try await test.runUntilFinished(id).status == .completed)
+
+        let stopped = Recorder<Bool>()
+        Task {
+            await test.stop()
+            stopped.append(true)
+        }
+        await test.settle()
+        decideGate.open()
+        // Real time: a worker that never stops must fail the test, not hang it.
+        for _ in 0..<3_000 where stopped.count == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(stopped.count == 1, "the worker stopped once the earlier attempt returned")
+        #expect(try await test.errand.state(id)?.attempts.map(\.outcome) == [.crashed, .succeeded], "its late outcome changed nothing")
+    }
+
     @Test func aWorkerNeedsAtLeastOneOutcomeWriter() {
         let error = #expect(throws: ErrandError.self) { try WorkerConfiguration(outcomeWriters: 0).validate() }
         #expect("\(error.map { "\($0)" } ?? "")".contains("outcomeWriters"))

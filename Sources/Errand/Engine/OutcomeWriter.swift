@@ -14,6 +14,8 @@ final class OutcomeWriter: Sendable {
     private struct State {
         var pending: [Pending] = []
         var finished = false
+        /// The loop has returned: an outcome submitted now is answered `nil` at once.
+        var stopped = false
         /// Batches being written now.
         var writing = 0
     }
@@ -31,11 +33,21 @@ final class OutcomeWriter: Sendable {
         self.concurrentBatches = max(1, concurrentBatches)
     }
 
-    /// Queues an outcome and returns once it is written.
+    /// Queues an outcome and returns once it is written; returns `nil` at once when the writer
+    /// has stopped (the run's lease lapses and the rescuer records the attempt).
     func submit(_ completion: AttemptCompletion) async -> RunRecord? {
         await withCheckedContinuation { continuation in
-            state.withLock { $0.pending.append(Pending(completion: completion, continuation: continuation)) }
-            wake.signal()
+            let queued = state.withLock { state -> Bool in
+                if state.stopped { return false }
+                state.pending.append(Pending(completion: completion, continuation: continuation))
+                return true
+            }
+            if queued {
+                wake.signal()
+            } else {
+                logger.warning("an attempt outcome came after the worker stopped writing outcomes; it is dropped")
+                continuation.resume(returning: nil)
+            }
         }
     }
 
@@ -58,7 +70,9 @@ final class OutcomeWriter: Sendable {
             while true {
                 let (batch, done) = state.withLock { state -> ([Pending], Bool) in
                     if state.pending.isEmpty || state.writing >= concurrentBatches {
-                        return ([], state.pending.isEmpty && state.finished && state.writing == 0)
+                        let done = state.pending.isEmpty && state.finished && state.writing == 0
+                        if done { state.stopped = true }
+                        return ([], done)
                     }
                     state.writing += 1
                     defer { state.pending = [] }
@@ -88,7 +102,10 @@ final class OutcomeWriter: Sendable {
                 return try await store.completeAttempts(completions)
             } catch {
                 logger.error("writing \(completions.count) attempt outcome(s) failed", metadata: ["error": "\(error)", "try": "\(attempt)"])
-                try? await Task.sleep(for: delay)
+                // The pause holds also when the worker's task is cancelled (without it the
+                // tries would follow each other at once and a brief store outage drop outcomes).
+                let pause = delay
+                await Task.detached { try? await Task.sleep(for: pause) }.value
                 delay = min(delay * 2, .seconds(5))
             }
         }

@@ -30,9 +30,10 @@ public final class Worker: Service, Sendable {
         /// back while its outcome is written (``Worker/releaseSlot(_:control:)``) has no entry.
         var costs: [RunID: Int] = [:]
         var usedSlots = 0
-        /// The slots taken by earlier attempts of runs this worker claimed again while those
-        /// attempts still ran (their lease lapsed, or a claim that did not wait for the disk was
-        /// lost with the database), by attempt: ``Worker/claimedAgain(_:of:_:)``.
+        /// Earlier attempts of runs this worker claimed again while those attempts still ran
+        /// (their lease lapsed, or a claim that did not wait for the disk was lost with the
+        /// database), by attempt, with the slots they still take (0 once given back):
+        /// ``Worker/claimedAgain(_:of:_:)``. Shutdown waits for them too.
         var superseded: [ObjectIdentifier: Int] = [:]
         /// In-flight attempts that gave their slot back and wait for their outcome to be written.
         var recording: Int { inFlight.count - costs.count }
@@ -163,9 +164,9 @@ public final class Worker: Service, Sendable {
     /// Waits for in-flight attempts, cancelling them once the grace period is over (at once when
     /// the worker's task is cancelled).
     private func drainInFlight() async {
-        guard inFlightCount > 0 else { return }
+        guard attemptsRunning > 0 else { return }
         let deadline = clock.now.adding(configuration.shutdownGracePeriod)
-        while inFlightCount > 0, clock.now < deadline, !Task.isCancelled {
+        while attemptsRunning > 0, clock.now < deadline, !Task.isCancelled {
             await wake.wait(until: deadline, clock: clock)
         }
         let controls = state.withLock { Array($0.inFlight.values) }
@@ -173,8 +174,12 @@ public final class Worker: Service, Sendable {
             logger.warning("stopping \(controls.count) attempt(s) still running at shutdown; they will be retried")
             for control in controls { control.interrupt(.shutdown) }
         }
-        while inFlightCount > 0 { await wake.waitIgnoringCancellation() }
+        while attemptsRunning > 0 { await wake.waitIgnoringCancellation() }
     }
+
+    /// The attempts whose `execute` has not returned: in flight, and superseded ones winding
+    /// down (which may still submit an outcome, so the outcome writer must outlive them).
+    private var attemptsRunning: Int { state.withLock { $0.inFlight.count + $0.superseded.count } }
 
     /// Renews the leases of in-flight attempts, and stops those that were canceled or lost. Sleeps
     /// without a timer while nothing is in flight.
@@ -235,7 +240,7 @@ public final class Worker: Service, Sendable {
     /// interrupts it as having lost its lease, which stops it if it still runs (it can no longer
     /// record an outcome).
     private func claimedAgain(_ earlier: AttemptControl, of id: RunID, _ state: inout State) {
-        if let cost = state.costs.removeValue(forKey: id) { state.superseded[ObjectIdentifier(earlier)] = cost }
+        state.superseded[ObjectIdentifier(earlier)] = state.costs.removeValue(forKey: id) ?? 0
     }
 
     /// Gives the slot of an attempt whose handler has returned back before its outcome is
