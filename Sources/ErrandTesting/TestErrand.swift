@@ -96,7 +96,8 @@ public final class TestErrand: Sendable {
     }
 
     /// Waits until nothing happens any more without the clock moving: every task is asleep on the
-    /// clock or idle. Uses short real-time pauses to let other tasks run; no assertion depends on them.
+    /// clock or idle, and every sleeper the clock woke has run again. Uses short real-time pauses
+    /// to let other tasks run; no assertion depends on them.
     public func settle() async {
         var stableRounds = 0
         var last = (clock.activity, eventCount.value)
@@ -104,7 +105,7 @@ public final class TestErrand: Sendable {
             for _ in 0..<20 { await Task.yield() }
             try? await Task.sleep(for: .microseconds(500))
             let current = (clock.activity, eventCount.value)
-            if current == last {
+            if current == last && clock.pendingWakeups == 0 {
                 stableRounds += 1
                 if stableRounds >= 4 { return }
             } else {

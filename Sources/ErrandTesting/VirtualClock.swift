@@ -21,6 +21,9 @@ public final class VirtualClock: WallClock {
         var sleepers: [Int: Sleeper] = [:]
         var nextID = 0
         var activity = 0
+        /// Sleepers woken (their deadline came, or they were cancelled) whose tasks have not run
+        /// again yet.
+        var woken = 0
     }
 
     private let state: Mutex<State>
@@ -43,10 +46,26 @@ public final class VirtualClock: WallClock {
     /// system has settled).
     public var activity: Int { state.withLock { $0.activity } }
 
+    /// How many sleepers were woken (by ``advance(to:)`` or by cancellation) but have not run
+    /// again yet: while it is above zero the system has not settled, however quiet it looks (a
+    /// woken task can wait for a thread for a while on a loaded machine).
+    public var pendingWakeups: Int { state.withLock { $0.woken } }
+
     public func sleep(until deadline: Date) async throws {
         let id = state.withLock { state in
             defer { state.nextID += 1 }
             return state.nextID
+        }
+        // Whether this sleeper waited on the clock: then whoever woke it counted it in `woken`,
+        // and it is uncounted here, once its task runs again.
+        var waited = false
+        defer {
+            if waited {
+                state.withLock { state in
+                    state.woken -= 1
+                    state.activity += 1
+                }
+            }
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -57,12 +76,14 @@ public final class VirtualClock: WallClock {
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
                     return nil
                 }
-                if let resume { continuation.resume(with: resume) }
+                if let resume { continuation.resume(with: resume) } else { waited = true }
             }
         } onCancel: {
             let sleeper = state.withLock { state in
                 state.activity += 1
-                return state.sleepers.removeValue(forKey: id)
+                let sleeper = state.sleepers.removeValue(forKey: id)
+                if sleeper != nil { state.woken += 1 }
+                return sleeper
             }
             sleeper?.continuation.resume(throwing: CancellationError())
         }
@@ -80,6 +101,7 @@ public final class VirtualClock: WallClock {
             state.now = max(state.now, date)
             let due = state.sleepers.filter { $0.value.deadline <= state.now }
             for id in due.keys { state.sleepers[id] = nil }
+            state.woken += due.count
             if !due.isEmpty { state.activity += 1 }
             return due.values.sorted { $0.deadline < $1.deadline }
         }
