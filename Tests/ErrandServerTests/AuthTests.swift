@@ -26,6 +26,19 @@ struct AuthTests {
         }
     }
 
+    @Test("with keys, a path the router matches like /api/… needs a key too: //api/…, /api//v1/…")
+    func oddlySlashedPathsAreGuarded() async throws {
+        try await TestServer.run(keys: Self.keys) { server in
+            for path in ["//api/v1/tasks/echo/trigger", "/api//v1/tasks/echo/trigger", "///api/v1//tasks/echo/trigger"] {
+                let anonymous = try await server.api.post(path, "{}")
+                #expect(anonymous.status == 401, "\(path)")
+            }
+            #expect(try await server.api.get("//api/v1/runs").status == 401)
+            #expect(try await server.api.get("/api/v1/session").status == 200, "the session route stays open")
+            #expect(try await server.errand.runs().runs.isEmpty, "nothing was triggered")
+        }
+    }
+
     @Test("without keys everything is open")
     func openWithoutKeys() async throws {
         try await TestServer.run { server in

@@ -9,8 +9,7 @@ struct AuthMiddleware: RouterMiddleware {
     let authenticator: Authenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard path.hasPrefix("/api/"), path != "/api/v1/session", try await authenticator.keyStore.hasKeys() else {
+        guard Self.isGuarded(request.uri.path), try await authenticator.keyStore.hasKeys() else {
             return try await next(request, context)
         }
         guard let principal = try await authenticator.principal(for: request) else {
@@ -20,5 +19,13 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         context.principal = principal
         return try await next(request, context)
+    }
+
+    /// Whether a path is under `/api` (other than `/api/v1/session`) as the router sees it: by its
+    /// non-empty segments, so `//api/…` or `/api//v1/…`, which the router matches like `/api/…`,
+    /// are guarded too.
+    static func isGuarded(_ path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return segments.first == "api" && !segments.elementsEqual(["api", "v1", "session"])
     }
 }
