@@ -37,4 +37,20 @@ struct TokenRouteTests {
             #expect(missing.status == 400)
         }
     }
+
+    @Test("a completion body with a misspelt or missing value is 400 naming it, and the token stays pending")
+    func badBodiesLeaveTheTokenPending() async throws {
+        try await TestServer.run { server in
+            let token = try await server.errand.createToken()
+            let misspelt = try await server.api.post("/api/v1/tokens/\(token.id)/complete", #"{"valeu":{"approved":true}}"#)
+            #expect(misspelt.status == 400)
+            #expect(misspelt.errorField == "valeu", "\(misspelt.json)")
+            let empty = try await server.api.post("/api/v1/tokens/\(token.id)/complete", "{}")
+            #expect(empty.status == 400)
+            #expect(empty.errorField == "value", "\(empty.json)")
+            #expect(try await server.errand.token(token.id)?.status == .pending, "nothing was stored")
+            let null = try await server.api.post("/api/v1/tokens/\(token.id)/complete", #"{"value":null}"#)
+            #expect(null.status == 200, "an explicit null completes it")
+        }
+    }
 }
