@@ -55,6 +55,20 @@ struct TriggerRouteTests {
         }
     }
 
+    @Test("a task name is percent-decoded from the path (as the dashboard encodes it); malformed encoding is 400 naming task")
+    func percentEncodedTaskName() async throws {
+        try await TestServer.run { server in
+            try server.errand.register(TaskDefinition<JSONValue, JSONValue>("resize image/ö") { payload, _ in payload })
+            let reply = try await server.api.post("/api/v1/tasks/resize%20image%2F%C3%B6/trigger", "{}")
+            #expect(reply.status == 202, "\(reply.json)")
+            let id = try #require(reply.json["id"]?.string)
+            #expect(try await server.errand.state(RunID(id))?.task == "resize image/ö")
+            let malformed = try await server.api.post("/api/v1/tasks/resize%zzimage/trigger", "{}")
+            #expect(malformed.status == 400)
+            #expect(malformed.errorField == "task")
+        }
+    }
+
     @Test("malformed JSON, a non-object body, unknown fields and wrong types are 400 naming the problem")
     func badBodies() async throws {
         try await TestServer.run { server in

@@ -28,7 +28,7 @@ extension ErrandServer {
         }
 
         router.get("/api/v1/events/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             guard let event = try await errand.publishedEvent(id: id) else {
                 throw APIError(status: .notFound, code: "event_not_found", message: "no published event has the id \"\(id)\"", field: "id")
             }

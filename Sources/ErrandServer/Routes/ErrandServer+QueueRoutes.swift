@@ -32,7 +32,7 @@ extension ErrandServer {
 
     private func setPaused(_ paused: Bool, request: Request, context: ServerContext) async throws -> Response {
         _ = try await request.collectBody(limit: configuration.limits.maxBodySize)
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         guard try await queueStates().contains(where: { $0.config.name == name }) else {
             throw APIError(
                 status: .notFound, code: "queue_not_found",

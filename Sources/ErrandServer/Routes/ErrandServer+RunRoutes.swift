@@ -16,7 +16,7 @@ extension ErrandServer {
 
         router.post("/api/v1/runs/{id}/cancel") { request, context in
             _ = try await request.collectBody(limit: configuration.limits.maxBodySize)
-            let id = RunID(try context.parameters.require("id"))
+            let id = RunID(try context.pathParameter("id"))
             _ = try await errand.cancel(id)
             // Read again for the attempts (cancel returns the record without them).
             return try JSONResponse.make(RunView(try await run(context), includeAttempts: true))
@@ -25,14 +25,14 @@ extension ErrandServer {
         router.post("/api/v1/runs/{id}/replay") { request, context in
             let body = try await request.jsonObject(limit: configuration.limits.maxBodySize)
             try body?.checkKeys(["payload"])
-            let id = try await errand.replay(RunID(try context.parameters.require("id")), payload: try body?.json("payload"))
+            let id = try await errand.replay(RunID(try context.pathParameter("id")), payload: try body?.json("payload"))
             return try JSONResponse.make(RunIDView(id: id.rawValue), status: .accepted)
         }
     }
 
     /// The run named by the `{id}` parameter, with its attempts; 404 when unknown.
     func run(_ context: ServerContext) async throws -> RunRecord {
-        let id = RunID(try context.parameters.require("id"))
+        let id = RunID(try context.pathParameter("id"))
         guard let record = try await errand.state(id) else { throw ErrandError.runNotFound(id) }
         return record
     }

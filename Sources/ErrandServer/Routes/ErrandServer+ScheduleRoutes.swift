@@ -27,18 +27,18 @@ extension ErrandServer {
 
         router.post("/api/v1/schedules/{id}/pause") { request, context in
             _ = try await request.collectBody(limit: configuration.limits.maxBodySize)
-            let schedule = try await errand.pauseSchedule(try context.parameters.require("id"))
+            let schedule = try await errand.pauseSchedule(try context.pathParameter("id"))
             return try JSONResponse.make(ScheduleView(schedule, fireTimes: 5))
         }
 
         router.post("/api/v1/schedules/{id}/resume") { request, context in
             _ = try await request.collectBody(limit: configuration.limits.maxBodySize)
-            let schedule = try await errand.resumeSchedule(try context.parameters.require("id"))
+            let schedule = try await errand.resumeSchedule(try context.pathParameter("id"))
             return try JSONResponse.make(ScheduleView(schedule, fireTimes: 5))
         }
 
         router.delete("/api/v1/schedules/{id}") { _, context in
-            let schedule = try await errand.deleteSchedule(try context.parameters.require("id"))
+            let schedule = try await errand.deleteSchedule(try context.pathParameter("id"))
             return try JSONResponse.make(ScheduleView(schedule, fireTimes: 5))
         }
     }

@@ -8,7 +8,7 @@ extension ErrandServer {
         router.get("/api/v1/tasks") { _, _ in try await taskList() }
 
         router.post("/api/v1/tasks/{task}/trigger") { request, context in
-            let task = try context.parameters.require("task")
+            let task = try context.pathParameter("task")
             let body = try await request.jsonObject(limit: configuration.limits.maxBodySize)
             var trigger = try TriggerBody.request(task: task, body: body)
             trigger.options.origin = context.origin(of: request)
@@ -17,7 +17,7 @@ extension ErrandServer {
         }
 
         router.post("/api/v1/tasks/{task}/batch-trigger") { request, context in
-            let task = try context.parameters.require("task")
+            let task = try context.pathParameter("task")
             let body = try await request.requiredJSONObject(limit: configuration.limits.maxBodySize, expected: #"{"items":[{"payload":…},…]}"#)
             try body.checkKeys(["items"])
             guard let items = try body.array("items"), !items.isEmpty else {

@@ -9,14 +9,14 @@ extension ErrandServer {
     /// with another field 400 (before the token is touched).
     func addTokenRoutes(to router: Router<ServerContext>) {
         router.get("/api/v1/tokens/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             guard let token = try await errand.token(id) else {
                 throw APIError(status: .notFound, code: ErrandError.Code.tokenNotFound.rawValue, message: "no wait token has the id \"\(id)\"", field: "id")
             }
             return try JSONResponse.make(TokenView(token))
         }
         router.post("/api/v1/tokens/{id}/complete") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let body = try await request.requiredJSONObject(limit: configuration.limits.maxBodySize, expected: "{\"value\": any JSON}")
             // Checked before anything is stored: a completed token cannot be completed again.
             try body.checkKeys(["value"])
