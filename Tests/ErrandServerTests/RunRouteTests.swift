@@ -48,6 +48,20 @@ struct RunRouteTests {
         }
     }
 
+    @Test("a control character in a query value or a path parameter is 400 naming it, never a store error")
+    func controlCharactersInTheURL() async throws {
+        try await TestServer.run { server in
+            for (path, field) in [
+                ("/api/v1/runs?tag=%00", "tag"), ("/api/v1/runs?eventId=a%00b", "eventId"), ("/api/v1/schedules?cursor=%00", "cursor"),
+                ("/api/v1/runs/run_%00", "id"), ("/api/v1/tokens/%01", "id"),
+            ] {
+                let reply = try await server.api.get(path)
+                #expect(reply.status == 400, "\(path)")
+                #expect(reply.errorField == field, "\(path): \(reply.json)")
+            }
+        }
+    }
+
     @Test("an unknown run is 404 for get, cancel and replay")
     func unknownRun() async throws {
         try await TestServer.run { server in

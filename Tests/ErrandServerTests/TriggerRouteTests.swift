@@ -69,6 +69,25 @@ struct TriggerRouteTests {
         }
     }
 
+    @Test("a control character in a tag, a key or an event id is 400 naming the field; nothing is stored")
+    func controlCharactersInIdentifiers() async throws {
+        try await TestServer.run { server in
+            for (body, field) in [
+                (#"{"tags":["ok","a\u0000"]}"#, "tags"), (#"{"idempotencyKey":"k\u0000"}"#, "idempotencyKey"),
+                (#"{"concurrencyKey":"\u0007"}"#, "concurrencyKey"),
+            ] {
+                let reply = try await server.api.post("/api/v1/tasks/echo/trigger", body)
+                #expect(reply.status == 400, "\(body)")
+                #expect(reply.errorField == field, "\(body): \(reply.json)")
+                #expect(reply.json["error"]?["message"]?.string?.contains("\\u{") == true, "the character is shown escaped: \(reply.json)")
+            }
+            let event = try await server.api.post("/api/v1/events", #"{"name":"x.y","id":"\u0000"}"#)
+            #expect(event.status == 400)
+            #expect(event.errorField == "id")
+            #expect(try await server.errand.runs().runs.isEmpty)
+        }
+    }
+
     @Test("malformed JSON, a non-object body, unknown fields and wrong types are 400 naming the problem")
     func badBodies() async throws {
         try await TestServer.run { server in

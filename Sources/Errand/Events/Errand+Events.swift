@@ -71,6 +71,7 @@ extension Errand {
         guard !id.isEmpty, id.utf8.count <= 255 else {
             throw ErrandError.invalidArgument(field: "id", value: id, allowed: "an event id is 1 to 255 bytes")
         }
+        try IdentifierText.check(id, field: "id")
         try PayloadCoding.checkPayloadSize(payload)
         try PayloadCoding.checkJSON(payload)
         try await storeDeclaredSubscriptions()

@@ -78,6 +78,7 @@ public struct NewSchedule: Sendable, Hashable {
             if let value, value.isEmpty || value.count > Self.maximumKeyLength {
                 throw ErrandError.invalidArgument(field: field, value: value, allowed: "must be 1…\(Self.maximumKeyLength) characters")
             }
+            if let value { try IdentifierText.check(value, field: field) }
         }
         try PayloadCoding.checkPayloadSize(payload)
         try PayloadCoding.checkJSON(payload)

@@ -59,6 +59,7 @@ extension Errand {
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.utf8.count > 255 {
             throw ErrandError.invalidArgument(field: "idempotencyKey", value: idempotencyKey, allowed: "1 to 255 bytes")
         }
+        if let idempotencyKey { try IdentifierText.check(idempotencyKey, field: "idempotencyKey") }
         let token = WaitToken(
             id: WaitToken.generateID(), runID: runID, idempotencyKey: idempotencyKey, status: .pending, createdAt: now,
             expiresAt: timeout.map { now.adding($0) }

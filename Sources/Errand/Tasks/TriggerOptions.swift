@@ -57,8 +57,11 @@ public struct TriggerOptions: Sendable {
                 allowed: "\(tags.count) tags given; at most \(maximumTags) are allowed"
             )
         }
-        for tag in tags where tag.isEmpty || tag.count > maximumTagLength {
-            throw ErrandError.invalidArgument(field: "tags", value: tag, allowed: "each tag must be 1…\(maximumTagLength) characters")
+        for tag in tags {
+            if tag.isEmpty || tag.count > maximumTagLength {
+                throw ErrandError.invalidArgument(field: "tags", value: tag, allowed: "each tag must be 1…\(maximumTagLength) characters")
+            }
+            try IdentifierText.check(tag, field: "tags")
         }
     }
 
@@ -68,6 +71,7 @@ public struct TriggerOptions: Sendable {
         if let key = idempotencyKey, key.isEmpty || key.count > 256 {
             throw ErrandError.invalidArgument(field: "idempotencyKey", value: key, allowed: "must be 1…256 characters")
         }
+        if let key = idempotencyKey { try IdentifierText.check(key, field: "idempotencyKey") }
         guard idempotencyKeyTTL > .zero else {
             throw ErrandError.invalidArgument(field: "idempotencyKeyTTL", value: "\(idempotencyKeyTTL)", allowed: "must be positive")
         }
@@ -77,6 +81,7 @@ public struct TriggerOptions: Sendable {
         if let key = concurrencyKey, key.isEmpty || key.count > 256 {
             throw ErrandError.invalidArgument(field: "concurrencyKey", value: key, allowed: "must be 1…256 characters")
         }
+        if let key = concurrencyKey { try IdentifierText.check(key, field: "concurrencyKey") }
         if let queue { try TaskName.validate(queue, field: "queue") }
     }
 }

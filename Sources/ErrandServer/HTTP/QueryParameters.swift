@@ -12,10 +12,16 @@ struct QueryParameters {
         try self.init(request.queryValues, allowed: allowed)
     }
 
-    /// The parameters `values`; 400 naming the first one not in `allowed`.
+    /// The parameters `values`; 400 naming the first one not in `allowed`, or the first whose
+    /// value holds a control character (`%00` and the like: no filter, key or cursor has one).
     init(_ values: [String: [String]], allowed: [String]) throws {
         for name in values.keys.sorted() where !allowed.contains(name) {
             throw APIError.invalid(name, "unknown query parameter \"\(name)\": allowed are \(allowed.joined(separator: ", "))")
+        }
+        for name in values.keys.sorted() {
+            for value in values[name] ?? [] where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw APIError.invalid(name, "invalid \(name): control characters (such as %00) are not allowed in query values")
+            }
         }
         self.values = values
     }
