@@ -4,7 +4,8 @@ import PostgresNIO
 
 extension PostgresRunStore {
     /// Unpaused schedules that are due or hold a buffered occurrence, with their last runs'
-    /// statuses: two ordered probes of partial indexes, merged; see
+    /// statuses: two probes, the due ones by `schedules_due`, the buffered ones with those whose
+    /// last run finished first; merged by ``Errand/DueSchedule/ordered(_:now:limit:)``; see
     /// ``ScheduleStore/dueSchedules(now:limit:)``.
     public func dueSchedules(now: Date, limit: Int) async throws -> [DueSchedule] {
         guard limit > 0 else { return [] }
@@ -27,19 +28,14 @@ extension PostgresRunStore {
                 SELECT \(unescaped: ScheduleColumns.qualifiedSelection), r.status FROM \(unescaped: tables.schedules) AS s
                 LEFT JOIN \(unescaped: tables.runs) AS r ON r.id = s.last_run_id
                 WHERE NOT s.paused AND s.buffered_occurrence_at IS NOT NULL
-                ORDER BY s.buffered_occurrence_at, s.id LIMIT \(limit)
+                ORDER BY r.status IS NOT NULL AND r.status NOT IN \(unescaped: Schema.finalList), s.buffered_occurrence_at, s.id
+                LIMIT \(limit)
                 """,
                 read
             )
             return due + buffered
         }
-        var found: [String: (dueAt: Date, due: DueSchedule)] = [:]
-        for (schedule, status) in rows {
-            let fire = schedule.nextFireAt.flatMap { $0 <= now ? $0 : nil }
-            guard let dueAt = [fire, schedule.bufferedOccurrenceAt].compactMap({ $0 }).min() else { continue }
-            found[schedule.id] = (dueAt, DueSchedule(schedule: schedule, lastRunStatus: status))
-        }
-        return found.values.sorted { ($0.dueAt, $0.due.schedule.id) < ($1.dueAt, $1.due.schedule.id) }.prefix(limit).map(\.due)
+        return DueSchedule.ordered(rows.map { DueSchedule(schedule: $0, lastRunStatus: $1) }, now: now, limit: limit)
     }
 
     /// The earliest fire time of unpaused schedules: one probe of `schedules_due`.

@@ -9,11 +9,13 @@ extension SQLiteRunStore {
         WHERE schedules.paused = 0 AND schedules.next_fire_at IS NOT NULL AND schedules.next_fire_at <= ?
         ORDER BY schedules.next_fire_at, schedules.id LIMIT ?
         """
+    /// The final statuses, as an SQL list.
+    private static let finalStatusList = "(\(RunStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
     private static let bufferedSQL = """
         SELECT \(ScheduleColumns.qualifiedSelection), runs.status FROM schedules INDEXED BY schedules_buffered
         LEFT JOIN runs ON runs.id = schedules.last_run_id
         WHERE schedules.paused = 0 AND schedules.buffered_occurrence_at IS NOT NULL
-        ORDER BY schedules.buffered_occurrence_at, schedules.id LIMIT ?
+        ORDER BY runs.status IS NOT NULL AND runs.status NOT IN \(finalStatusList), schedules.buffered_occurrence_at, schedules.id LIMIT ?
         """
     private static let nextFireSQL = """
         SELECT min(next_fire_at) FROM schedules INDEXED BY schedules_due WHERE paused = 0 AND next_fire_at IS NOT NULL
@@ -30,21 +32,17 @@ extension SQLiteRunStore {
     public func dueSchedules(now: Date, limit: Int) async throws -> [DueSchedule] {
         guard limit > 0 else { return [] }
         return try await read { db in
-            var found: [String: (dueAt: Date, due: DueSchedule)] = [:]
+            var candidates: [DueSchedule] = []
             func collect(_ statement: Statement, _ arguments: StatementArguments) throws {
                 let rows = try Row.fetchCursor(statement, arguments: arguments)
                 while let row = try rows.next() {
-                    let schedule = try ScheduleColumns.record(row)
                     let status = (row[ScheduleColumns.names.count] as String?).flatMap(RunStatus.init(rawValue:))
-                    let fire = schedule.nextFireAt.flatMap { $0 <= now ? $0 : nil }
-                    guard let dueAt = [fire, schedule.bufferedOccurrenceAt].compactMap({ $0 }).min() else { continue }
-                    found[schedule.id] = (dueAt, DueSchedule(schedule: schedule, lastRunStatus: status))
+                    candidates.append(DueSchedule(schedule: try ScheduleColumns.record(row), lastRunStatus: status))
                 }
             }
             try collect(db.cachedStatement(sql: Self.dueSQL), [ColumnCoding.time(now), limit])
             try collect(db.cachedStatement(sql: Self.bufferedSQL), [limit])
-            return found.values.sorted { ($0.dueAt, $0.due.schedule.id) < ($1.dueAt, $1.due.schedule.id) }
-                .prefix(limit).map(\.due)
+            return DueSchedule.ordered(candidates, now: now, limit: limit)
         }
     }
 

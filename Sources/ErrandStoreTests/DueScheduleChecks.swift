@@ -27,6 +27,29 @@ enum DueScheduleChecks {
                 "a buffered occurrence is listed whatever its next fire time")
     }
 
+    /// Schedules holding a buffered occurrence while their last run is unfinished have nothing
+    /// to do but wait: however early their occurrences, they come after every schedule with work
+    /// (due, or buffered with its last run finished), so a full batch of them never keeps those
+    /// from firing.
+    static func schedulesWaitingForTheirLastRunComeAfterThoseWithWork(_ store: any RunStore & ScheduleStore) async throws {
+        let keys = ["wait-a", "wait-b", "wait-c", "ready"]
+        let created = try await store.create(keys.map { makeSchedule(key: $0, overlap: .bufferOne, nextFireAt: at(60)) })
+        var lastRuns: [String: RunID] = [:]
+        for (index, schedule) in created.enumerated() {
+            let (_, results) = try await store.fire(firing(schedule, next: at(600), occurrences: [at(60)], buffered: at(Double(70 + index)), now: at(60)))
+            lastRuns[schedule.key] = results[0].id
+        }
+        let claimed = try await store.claim(limit: 10, now: at(80))
+        let ready = try #require(claimed.first { $0.id == lastRuns["ready"] })
+        try await store.complete(completion(of: ready, .completed, at: at(81)))
+        try await store.create([makeSchedule(key: "due", nextFireAt: at(90))])
+
+        #expect(try await store.dueSchedules(now: at(100), limit: 2).map(\.schedule.key) == ["ready", "due"],
+                "the waiting ones' earlier occurrences do not crowd out the schedules with work")
+        #expect(try await store.dueSchedules(now: at(100), limit: 10).map(\.schedule.key) == ["ready", "due", "wait-a", "wait-b", "wait-c"],
+                "the waiting ones come last, each part by time")
+    }
+
     static func dueListingReportsLastRunStatus(_ store: any RunStore & ScheduleStore) async throws {
         let schedules = try await store.create([makeSchedule(key: "a"), makeSchedule(key: "b"), makeSchedule(key: "c")])
         #expect(try await store.dueSchedules(now: at(60), limit: 10).allSatisfy { $0.lastRunStatus == nil }, "no run yet")

@@ -29,6 +29,7 @@ public enum ScheduleStoreConformance: String, CaseIterable, Sendable, CustomTest
     case deleteDeclaredKeepsListedAndRunTimeSchedules
     // Due schedules
     case dueListingOrderAndFilters
+    case schedulesWaitingForTheirLastRunComeAfterThoseWithWork
     case dueListingReportsLastRunStatus
     case nextFireTimeIsEarliestActive
     // Firing
@@ -64,6 +65,7 @@ public enum ScheduleStoreConformance: String, CaseIterable, Sendable, CustomTest
         case .deleteSchedule: ScheduleChecks.deleteSchedule
         case .deleteDeclaredKeepsListedAndRunTimeSchedules: ScheduleChecks.deleteDeclaredKeepsListedAndRunTimeSchedules
         case .dueListingOrderAndFilters: DueScheduleChecks.dueListingOrderAndFilters
+        case .schedulesWaitingForTheirLastRunComeAfterThoseWithWork: DueScheduleChecks.schedulesWaitingForTheirLastRunComeAfterThoseWithWork
         case .dueListingReportsLastRunStatus: DueScheduleChecks.dueListingReportsLastRunStatus
         case .nextFireTimeIsEarliestActive: DueScheduleChecks.nextFireTimeIsEarliestActive
         case .fireInsertsRunsAndAdvances: FireChecks.fireInsertsRunsAndAdvances

@@ -16,10 +16,15 @@ let virtualScheduler = SchedulerConfiguration(pollInterval: .seconds(30 * 24 * 3
 /// A task that returns at once.
 let tick = TaskDefinition<Greeting, Reply>("tick", options: TaskOptions(retry: .none)) { payload, _ in Reply(text: payload.name) }
 
-/// A test engine with a scheduler, on a shared store and clock if given.
+/// A test engine with a scheduler, on a shared store and clock if given. Its leases last a day:
+/// the tests jump the clock by minutes while a gated run executes, and a jump past a 30 s lease
+/// raced the heartbeat against the rescue, which could mark the run crashed.
 func schedulerTest(store: MemoryRunStore = MemoryRunStore(), clock: VirtualClock = VirtualClock(), id: String = "test-worker") -> TestErrand {
     TestErrand(
-        store: store, clock: clock, worker: WorkerConfiguration(id: id, pollInterval: .seconds(30 * 24 * 3600)),
+        store: store, clock: clock,
+        worker: WorkerConfiguration(
+            id: id, leaseDuration: .seconds(24 * 3600), heartbeatInterval: .seconds(3600), pollInterval: .seconds(30 * 24 * 3600)
+        ),
         scheduler: virtualScheduler
     )
 }

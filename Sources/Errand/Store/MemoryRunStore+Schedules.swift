@@ -81,15 +81,10 @@ extension MemoryRunStore: ScheduleStore {
     public func dueSchedules(now: Date, limit: Int) async throws -> [DueSchedule] {
         guard limit > 0 else { return [] }
         return state.withLock { state in
-            let due = state.schedules.values.compactMap { schedule -> (Date, Schedule)? in
-                guard !schedule.paused else { return nil }
-                let fire = schedule.nextFireAt.flatMap { $0 <= now ? $0 : nil }
-                guard let dueAt = [fire, schedule.bufferedOccurrenceAt].compactMap({ $0 }).min() else { return nil }
-                return (dueAt, schedule)
-            }
-            return due.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.prefix(limit).map { _, schedule in
+            let candidates = state.schedules.values.filter { !$0.paused }.map { schedule in
                 DueSchedule(schedule: schedule, lastRunStatus: schedule.lastRunID.flatMap { state.runs[$0]?.status })
             }
+            return DueSchedule.ordered(candidates, now: now, limit: limit)
         }
     }
 

@@ -44,7 +44,8 @@ public protocol ScheduleStore: Sendable {
 
     /// Unpaused schedules with work at `now`, with the status of each one's last run: those whose
     /// ``Schedule/nextFireAt`` is at or before `now`, and those holding a buffered occurrence.
-    /// Ordered by the earlier of the two times, then id; at most `limit`.
+    /// In ``DueSchedule/ordered(_:now:limit:)``'s order (those that only wait for their last run
+    /// last); at most `limit`.
     func dueSchedules(now: Date, limit: Int) async throws -> [DueSchedule]
 
     /// The earliest ``Schedule/nextFireAt`` of unpaused schedules, so a scheduler can sleep until
