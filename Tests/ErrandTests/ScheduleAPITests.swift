@@ -102,6 +102,13 @@ struct ScheduleAPITests {
             #expect(try CatchUpPolicy(storageText: policy.storageText) == policy)
         }
         #expect(throws: ErrandError.self) { try CatchUpPolicy(storageText: "sometimes") }
+        // Far out of range: an error naming catchUp, not an overflow.
+        for text in ["all:1e17", "all:-5", "all:0.5"] {
+            let error = #expect(throws: ErrandError.self) { try CatchUpPolicy(storageText: text) }
+            #expect(error?.field == "catchUp" && error?.message.contains("366 days") == true, "\(text)")
+        }
+        let huge = #expect(throws: ErrandError.self) { try CatchUpPolicy.all(within: .seconds(Int64.max)).validate() }
+        #expect(huge?.field == "catchUp")
         #expect(try OverlapPolicy(parsing: "buffer-one") == .bufferOne)
         #expect(throws: ErrandError.self) { try OverlapPolicy(parsing: "queue") }
     }

@@ -62,6 +62,10 @@ public enum CatchUpPolicy: Sendable, Hashable, CustomStringConvertible {
                     field: "catchUp", value: text, allowed: "allowed: skip, latest, or all:SECONDS (for example all:3600)"
                 )
             }
+            // Checked before converting: a huge number of seconds would overflow the milliseconds.
+            guard seconds >= 1, seconds <= Self.maximumWindow.timeInterval else {
+                throw ErrandError.invalidArgument(field: "catchUp", value: text, allowed: Self.windowRule)
+            }
             self = .all(within: .milliseconds(Int64((seconds * 1000).rounded())))
         }
         try validate()
@@ -71,12 +75,14 @@ public enum CatchUpPolicy: Sendable, Hashable, CustomStringConvertible {
     public func validate() throws {
         guard case .all(let within) = self else { return }
         guard within >= .seconds(1), within <= Self.maximumWindow else {
-            throw ErrandError.invalidArgument(
-                field: "catchUp", value: description,
-                allowed: "the window of all(within:) must be between 1 second and 366 days"
-            )
+            // Shown from its seconds: `description` counts milliseconds, which overflow for a
+            // window this far out of range.
+            throw ErrandError.invalidArgument(field: "catchUp", value: "all(within: \(within.components.seconds) s)", allowed: Self.windowRule)
         }
     }
+
+    /// What ``validate()`` allows for the window of ``all(within:)``.
+    private static let windowRule = "the window of all(within:) must be between 1 second and 366 days"
 
     /// A duration in seconds, without a fraction when it is whole.
     private static func seconds(_ duration: Duration) -> String {
