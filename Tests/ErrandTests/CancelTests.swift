@@ -88,4 +88,37 @@ struct CancelTests {
         #expect(changedRun.result == Data(#"{"text":"hello b"}"#.utf8))
         await test.stop()
     }
+
+    @Test func aBulkReplayWithARunThatCannotBeReplayedStoresNothingAndNamesThatRun() async throws {
+        let store = MemoryRunStore()
+        let before = Errand(store: store)
+        let greet = greetTask()
+        let other = TaskDefinition<Greeting, Reply>("retired") { payload, _ in Reply(text: payload.name) }
+        try before.register(greet)
+        try before.register(other)
+        let retired = try await before.trigger(other, Greeting(name: "old"), options: .init(tags: ["bulk"]))
+        let kept = try await before.batchTrigger(greet, (0..<600).map { Greeting(name: "\($0)") }, options: .init(tags: ["bulk"]))
+        #expect(kept.count == 600)
+
+        // A later deploy no longer has the task "retired": the oldest run cannot be replayed.
+        let after = Errand(store: store)
+        try after.register(greet)
+        func stored() async throws -> Int {
+            var count = 0, cursor: String?
+            repeat {
+                let page = try await after.runs(RunQuery(limit: 1000, cursor: cursor))
+                count += page.runs.count
+                cursor = page.nextCursor
+            } while cursor != nil
+            return count
+        }
+        let error = await #expect(throws: ErrandError.self) { try await after.replayRuns(matching: RunQuery(tag: "bulk")) }
+        #expect(error?.code == .unknownTask)
+        #expect(error?.message.contains("cannot replay run \(retired)") == true, "\(String(describing: error))")
+        #expect(try await stored() == 601, "nothing was replayed, not even the runs of the first pages")
+
+        let replayed = try await after.replayRuns(matching: RunQuery(task: "greet", tag: "bulk"))
+        #expect(replayed.count == 600)
+        #expect(try await stored() == 1_201)
+    }
 }

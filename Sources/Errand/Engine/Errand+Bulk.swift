@@ -27,32 +27,43 @@ extension Errand {
     }
 
     /// Replays every run matching the query's filters (its `limit` and `cursor` are ignored), at
-    /// most ``maximumBulkRuns``, like ``replay(_:payload:)`` with the original payloads; each page
-    /// of replays is one store transaction. Returns the new runs' ids, in the order of the
-    /// originals (newest first).
+    /// most ``maximumBulkRuns``, like ``replay(_:payload:)`` with the original payloads. Every
+    /// replay is made and checked before any is stored, so a run that cannot be replayed (its
+    /// task no longer registered, its payload no longer valid) fails the call, naming that run,
+    /// with nothing stored; then they are stored a page (500) per transaction. Returns the new
+    /// runs' ids, in the order of the originals (newest first).
     ///
     /// - Throws: ``ErrandError`` (field `filter`) when the query has no filter at all.
     public func replayRuns(matching query: RunQuery) async throws -> [RunID] {
         let query = try Self.bulkQuery(query)
-        var ids: [RunID] = []
+        let now = clock.now
+        var newRuns: [NewRun] = []
         try await forEachPage(of: query) { runs in
-            let now = clock.now
-            let page = runs.prefix(Self.maximumBulkRuns - ids.count)
-            let newRuns = try page.map { original in
-                try makeRun(
-                    TriggerRequest(task: original.task, payload: original.payload, options: TriggerOptions(
-                        priority: original.priority, tags: original.tags, concurrencyKey: original.concurrencyKey, queue: original.queue
-                    )),
-                    now: now, replayOf: original.id
-                )
+            for original in runs.prefix(Self.maximumBulkRuns - newRuns.count) {
+                do {
+                    newRuns.append(try makeRun(
+                        TriggerRequest(task: original.task, payload: original.payload, options: TriggerOptions(
+                            priority: original.priority, tags: original.tags, concurrencyKey: original.concurrencyKey, queue: original.queue
+                        )),
+                        now: now, replayOf: original.id
+                    ))
+                } catch let error as ErrandError {
+                    throw ErrandError(
+                        code: error.code, message: "cannot replay run \(original.id) (nothing was replayed): \(error.message)", field: error.field
+                    )
+                }
             }
-            let results = try await store.insertRuns(newRuns, now: now)
-            metrics.triggered(newRuns)
-            for run in newRuns {
+            return newRuns.count < Self.maximumBulkRuns
+        }
+        var ids: [RunID] = []
+        for start in stride(from: 0, to: newRuns.count, by: 500) {
+            let page = Array(newRuns[start..<min(start + 500, newRuns.count)])
+            let results = try await store.insertRuns(page, now: now)
+            metrics.triggered(page)
+            for run in page {
                 publish(RunEvent(kind: .triggered, runID: run.id, task: run.task, status: run.scheduledAt > now ? .delayed : .queued, at: now))
             }
             ids.append(contentsOf: results.map(\.id))
-            return ids.count < Self.maximumBulkRuns
         }
         if !ids.isEmpty { wakeWorkers() }
         return ids
