@@ -23,6 +23,9 @@ struct TriggerRouteTests {
             #expect(run.json["attempts"]?.array == [])
             let again = try await server.api.post("/api/v1/tasks/echo/trigger", #"{"payload":{"a":2},"idempotencyKey":"k1"}"#)
             #expect(again.json["id"]?.string == id)
+            let url = try await server.api.post("/api/v1/tasks/echo/trigger", #"{"payload":{"u":"https://a.example/b/c"}}"#)
+            let stored = try await server.errand.state(RunID(try #require(url.json["id"]?.string)))
+            #expect(stored.map { String(decoding: $0.payload, as: UTF8.self) } == #"{"u":"https://a.example/b/c"}"#, "slashes stored as sent")
         }
     }
 

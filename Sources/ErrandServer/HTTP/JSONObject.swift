@@ -99,9 +99,13 @@ struct JSONObject: Sendable {
     }
 
     /// The member as JSON data (for payloads), `nil` when absent; JSON `null` is kept as `null`.
+    /// Slashes stay as sent (`/`, not `\/`), so a payload of URLs is not grown past a size limit
+    /// it was under.
     func json(_ key: String) throws -> Data? {
         guard let value = members[key] else { return nil }
-        return try JSONEncoder().encode(value)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return try encoder.encode(value)
     }
 
     private func mismatch(_ key: String, _ value: JSONValue, _ expected: String) -> APIError {
