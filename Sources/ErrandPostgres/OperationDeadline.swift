@@ -6,23 +6,26 @@ import Synchronization
 /// A `PostgresClient` call can wait for ever when the server goes away at the wrong moment (seen
 /// while PostgreSQL restarts: a call made then neither returns nor throws). A task group cannot
 /// bound that: it waits for its children. So the operation runs in a task of its own, and the
-/// caller waits on a continuation that the first of three things resumes: the operation's result,
-/// the time limit, or the caller's cancellation. On the time limit or cancellation the operation's
-/// task is cancelled and left behind: if it ever finishes, its result is dropped.
+/// caller waits on a continuation that the first of four things resumes: the operation's result,
+/// the time limit, the caller's cancellation, or the operation abandoning itself (its connection
+/// closed, see ``ClosedConnectionWatch``). Otherwise the operation's task is cancelled and left
+/// behind: if it ever finishes, its result is dropped.
 enum OperationDeadline {
     /// Returns `operation`'s result, or throws `expired()` once `limit` has passed (no limit when
-    /// `nil`), or `CancellationError` when the calling task is cancelled first.
+    /// `nil`), or `CancellationError` when the calling task is cancelled first. `operation` gets
+    /// a way to give up early: calling it with an error ends the wait with that error (only
+    /// when there is a limit; without one it does nothing).
     static func run<T: Sendable>(
         limit: Duration?, expired: @escaping @Sendable () -> any Error,
-        _ operation: @escaping @Sendable () async throws -> T
+        _ operation: @escaping @Sendable (_ abandon: @escaping @Sendable (any Error) -> Void) async throws -> T
     ) async throws -> T {
-        guard let limit else { return try await operation() }
+        guard let limit else { return try await operation { _ in } }
         let race = Race<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 race.start(
                     continuation,
-                    work: Task { race.finish(await Result(catching: operation)) },
+                    work: Task { race.finish(await Result { try await operation { race.finish(.failure($0)) } }) },
                     timer: Task {
                         // The timer is cancelled when the operation finishes first.
                         if (try? await Task.sleep(for: limit)) != nil { race.finish(.failure(expired())) }

@@ -40,6 +40,8 @@ public final class PostgresRunStore: RunStore {
     let logger: Logger
     /// Queue sets the one-statement claim declined for a limited or paused queue.
     let limitedQueueSets = QueueSetPauses()
+    /// Abandons operations whose connection closes under them.
+    let closedConnections = ClosedConnectionWatch()
 
     /// Makes a store on `client` whose tables live in `schema`.
     ///
@@ -122,14 +124,16 @@ public final class PostgresRunStore: RunStore {
     /// Runs `body` on a pooled connection, within ``Configuration/operationTimeout`` when
     /// `bounded` (waiting for the connection included). Past it the call throws a
     /// ``PostgresStoreError`` saying whether it was still waiting for a connection or already
-    /// running statements, and is abandoned (see ``OperationDeadline``).
+    /// running statements, and is abandoned (see ``OperationDeadline``); it is abandoned at once,
+    /// failing with a lost connection, when its connection closes while it runs
+    /// (``ClosedConnectionWatch``).
     private func leased<T: Sendable>(bounded: Bool, _ body: @escaping @Sendable (Session) async throws -> T) async throws -> T {
         let limit = bounded ? configuration.operationTimeout : nil
         let connected = ConnectedFlag()
         return try await OperationDeadline.run(limit: limit) {
             let stage = connected.isSet ? "running its statements" : "waiting for a connection"
             return PostgresStoreError(message: "PostgreSQL did not answer within \(limit ?? .zero) (\(stage)); the operation was abandoned")
-        } _: { [client, logger, prepares = configuration.preparedStatements] in
+        } _: { [client, logger, closedConnections, prepares = configuration.preparedStatements] abandon in
             // The pool can hand out a connection whose close it has not yet noticed (just after
             // the server ended the session): nothing was sent on it, so give the pool a moment
             // and ask for another (the last try goes ahead, and fails naming the closed connection).
@@ -137,7 +141,16 @@ public final class PostgresRunStore: RunStore {
                 let result: T? = try await client.withConnection { connection in
                     if connection.isClosed && attempt < Self.closedConnectionRetries { return nil }
                     connected.set()
-                    return try await body(Session(connection: connection, logger: logger, prepares: prepares))
+                    do {
+                        return try await closedConnections.whileRunning(on: connection, abandon: { abandon(PostgresStoreError.closedWhileRunning) }) {
+                            try await body(Session(connection: connection, logger: logger, prepares: prepares))
+                        }
+                    } catch let error as PostgresStoreError where error.closesConnection {
+                        // Closed only now: a close while the operation ran would abandon it,
+                        // hiding this error behind a lost connection.
+                        try? await connection.close()
+                        throw error
+                    }
                 }
                 if let result { return result }
                 try await Task.sleep(for: .milliseconds(5))

@@ -10,6 +10,10 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     /// Whether the connection was lost: closed by either side, or never made.
     public var isConnectionLost: Bool
 
+    /// Whether the connection the error came on must not be used again (a failed preparation
+    /// PostgresNIO would remember): the store closes it once the operation has ended.
+    var closesConnection = false
+
     /// An error with a message.
     public init(message: String, sqlState: String? = nil, isConnectionLost: Bool = false) {
         self.message = message
@@ -20,6 +24,13 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     /// A statement was about to go out on a connection that had already closed.
     static let connectionClosed = PostgresStoreError(
         message: "PostgreSQL connection error: the connection was closed before the statement was sent",
+        isConnectionLost: true
+    )
+
+    /// The connection closed while a statement was out (PostgreSQL restarted, say): the operation
+    /// was abandoned rather than left waiting for a reply.
+    static let closedWhileRunning = PostgresStoreError(
+        message: "PostgreSQL connection error: the connection closed while the operation ran; it was abandoned",
         isConnectionLost: true
     )
 

@@ -32,7 +32,8 @@ struct Session: Sendable {
     ///
     /// PostgresNIO remembers a failed preparation for the life of the connection, so a failure
     /// that a later call could get past (the schema changed, or was not there yet: SQLSTATE class
-    /// 42, `0A000`, `26000`) closes the connection, and the pool opens a fresh one.
+    /// 42, `0A000`, `26000`) is marked ``PostgresStoreError/closesConnection``: the store closes
+    /// the connection once the operation has ended, and the pool opens a fresh one.
     func preparedRows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         guard !connection.isClosed else { throw PostgresStoreError.connectionClosed }
         let text = HotStatement.Text(name: HotStatement.name(for: query.sql), sql: query.sql)
@@ -45,9 +46,9 @@ struct Session: Sendable {
                 return rows
             }
         } catch let error as PSQLError {
-            let failure = PostgresStoreError(error)
+            var failure = PostgresStoreError(error)
             if let state = failure.sqlState, state.hasPrefix("42") || state == "0A000" || state == "26000" {
-                try? await connection.close()
+                failure.closesConnection = true
             }
             throw failure
         }

@@ -9,14 +9,14 @@ struct OperationDeadlineTests {
     struct Expired: Error {}
 
     @Test func aFastOperationReturnsItsValue() async throws {
-        let value = try await OperationDeadline.run(limit: .seconds(30), expired: { Expired() }) { 42 }
+        let value = try await OperationDeadline.run(limit: .seconds(30), expired: { Expired() }) { _ in 42 }
         #expect(value == 42)
     }
 
     @Test func anOperationsErrorIsThrown() async throws {
         struct Failed: Error {}
         await #expect(throws: Failed.self) {
-            try await OperationDeadline.run(limit: .seconds(30), expired: { Expired() }) { () async throws -> Int in throw Failed() }
+            try await OperationDeadline.run(limit: .seconds(30), expired: { Expired() }) { _ async throws -> Int in throw Failed() }
         }
     }
 
@@ -24,7 +24,7 @@ struct OperationDeadlineTests {
         // A continuation nobody resumes: the operation ignores cancellation and never returns.
         let parked = Mutex<CheckedContinuation<Void, Never>?>(nil)
         await #expect(throws: Expired.self) {
-            try await OperationDeadline.run(limit: .milliseconds(50), expired: { Expired() }) { () async throws -> Int in
+            try await OperationDeadline.run(limit: .milliseconds(50), expired: { Expired() }) { _ async throws -> Int in
                 await withCheckedContinuation { continuation in parked.withLock { $0 = continuation } }
                 return 1
             }
@@ -35,7 +35,7 @@ struct OperationDeadlineTests {
     @Test func cancellingTheCallerEndsTheWaitAtOnce() async throws {
         let parked = Mutex<CheckedContinuation<Void, Never>?>(nil)
         let call = Task {
-            try await OperationDeadline.run(limit: .seconds(3600), expired: { Expired() }) { () async throws -> Int in
+            try await OperationDeadline.run(limit: .seconds(3600), expired: { Expired() }) { _ async throws -> Int in
                 await withCheckedContinuation { continuation in parked.withLock { $0 = continuation } }
                 return 1
             }
@@ -47,7 +47,21 @@ struct OperationDeadlineTests {
     }
 
     @Test func noLimitRunsTheOperationDirectly() async throws {
-        let value = try await OperationDeadline.run(limit: nil, expired: { Expired() }) { "direct" }
+        let value = try await OperationDeadline.run(limit: nil, expired: { Expired() }) { _ in "direct" }
         #expect(value == "direct")
+    }
+
+    @Test func anOperationThatAbandonsItselfEndsTheWaitWithItsError() async throws {
+        struct Closed: Error {}
+        let parked = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        await #expect(throws: Closed.self) {
+            try await OperationDeadline.run(limit: .seconds(3600), expired: { Expired() }) { abandon async throws -> Int in
+                abandon(Closed())  // as the connection's close callback does, while the operation hangs
+                await withCheckedContinuation { continuation in parked.withLock { $0 = continuation } }
+                return 1
+            }
+        }
+        while parked.withLock({ $0 == nil }) { await Task.yield() }
+        parked.withLock { $0?.resume() }
     }
 }

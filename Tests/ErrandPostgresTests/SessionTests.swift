@@ -1,4 +1,5 @@
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import ErrandPostgres
@@ -21,7 +22,9 @@ struct SessionTests {
                 }
             }
             #expect(error?.isConnectionLost == true)
-            #expect(error?.message.contains("connection was closed before the statement was sent") == true, "\(String(describing: error))")
+            // Whichever notices first: the statement's check, or the connection's close callback.
+            let named = ["connection was closed before the statement was sent", "closed while the operation ran"]
+            #expect(named.contains { error?.message.contains($0) == true }, "\(String(describing: error))")
         }
     }
 
@@ -65,6 +68,28 @@ struct SessionTests {
             #expect(inSession == ["repeatable read"])
             let inTransaction = try await store.transaction { session in try await session.map("SHOW transaction_isolation") { try $0.string(0) } }
             #expect(inTransaction == ["read committed"], "the claims' queue limits need a fresh snapshot per statement")
+        }
+    }
+
+    @Test func anOperationWhoseConnectionClosesUnderItFailsAtOnce() async throws {
+        try await TestDatabase.withClient(maximumConnections: 2) { client in
+            let store = try PostgresRunStore(client: client, configuration: Self.configuration)
+            // The operation hangs (as a statement PostgresNIO dropped would) and its connection
+            // closes: it must fail then, not after the 60 s bound.
+            let parked = Mutex<CheckedContinuation<Void, Never>?>(nil)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: PostgresStoreError.self) {
+                try await store.session { session in
+                    session.connection.close().whenComplete { _ in }
+                    await withCheckedContinuation { continuation in parked.withLock { $0 = continuation } }
+                }
+            }
+            #expect(ContinuousClock.now - started < .seconds(30))
+            #expect(error?.isConnectionLost == true)
+            #expect(error?.message.contains("closed while the operation ran") == true, "\(String(describing: error))")
+            while parked.withLock({ $0 == nil }) { await Task.yield() }
+            parked.withLock { $0?.resume() }
+            #expect(try await store.countRuns() >= 0, "the store goes on with another connection")
         }
     }
 }
