@@ -19,7 +19,7 @@ struct QueryParameters {
             throw APIError.invalid(name, "unknown query parameter \"\(name)\": allowed are \(allowed.joined(separator: ", "))")
         }
         for name in values.keys.sorted() {
-            for value in values[name] ?? [] where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            for value in values[name] ?? [] where value.containsControlCharacter {
                 throw APIError.invalid(name, "invalid \(name): control characters (such as %00) are not allowed in query values")
             }
         }

@@ -12,7 +12,7 @@ extension ServerContext {
         guard let decoded = raw.removingPercentEncoding else {
             throw APIError.invalid(name, "invalid \(name) \"\(raw)\" in the path: malformed percent-encoding (use %XX for each UTF-8 byte)")
         }
-        guard !decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !decoded.containsControlCharacter else {
             throw APIError.invalid(name, "invalid \(name) \"\(raw)\" in the path: control characters (such as %00) are not allowed")
         }
         return decoded

@@ -42,7 +42,7 @@ struct OpenAPIOperation: Sendable {
         }
         var responses: [(String, JSONValue)] = [(String(success.status), successResponse)]
         responses += alsoSuccess.map { (String($0), Self.response(success.schema, status: $0)) }
-        responses += errors.map { (String($0), Self.response("Error", status: $0)) }
+        responses += documentedErrors.map { (String($0), Self.response("Error", status: $0)) }
         var members: [(String, JSONValue)] = [
             ("operationId", .string(id)), ("summary", .string(summary)), ("responses", S.object(responses)),
         ]
@@ -54,6 +54,14 @@ struct OpenAPIOperation: Sendable {
             ])))
         }
         return S.object(members)
+    }
+
+    /// ``errors``, with 400 added for an API operation that takes path or query parameters:
+    /// ``ServerContext/pathParameter(_:)`` refuses malformed percent-encoding and control
+    /// characters, and ``QueryParameters`` refuses unknown parameters and control characters.
+    var documentedErrors: [Int] {
+        let checksParameters = path.hasPrefix("/api/") && (!pathParameters.isEmpty || !query.isEmpty)
+        return checksParameters && !errors.contains(400) ? (errors + [400]).sorted() : errors
     }
 
     private static func response(_ schema: String?, status: Int) -> JSONValue {
