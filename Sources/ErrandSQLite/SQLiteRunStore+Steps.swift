@@ -37,8 +37,7 @@ extension SQLiteRunStore {
             guard token.status == .pending else { return .alreadyResolved(token) }
             token.apply(resolution, at: now)
             try TokenColumns.resolve(token, db)
-            if let runID = token.runID { try WakeStatements.wakeRun(runID, now: now, db) }
-            try WakeStatements.wakeWaiters(onToken: token.id, now: now, db)
+            try WakeStatements.wakeWaiters(on: token, now: now, db)
             return .resolved(token)
         }
     }

@@ -37,13 +37,13 @@ enum WakeStatements {
             """
     }
 
-    /// Makes a `waiting` run due at once.
-    static let wakeRunSQL = "UPDATE runs SET scheduled_at = ?, updated_at = ? WHERE id = ? AND status = 'waiting'"
-
-    /// Makes due the waiting runs with a waiting step for a token (by `steps_waiting_token`).
+    /// Makes due the waiting runs that wait on a token: its own run (the second `?`, `NULL` for a
+    /// token of no run) and those with a waiting step for it (by `steps_waiting_token`), each
+    /// found by id (an `OR`, or an indexable status term, would read every waiting run instead:
+    /// the `+` keeps the planner off `runs_due`).
     static let wakeWaitersSQL = """
-        UPDATE runs SET scheduled_at = ?, updated_at = ?
-        WHERE status = 'waiting' AND id IN (SELECT run_id FROM steps WHERE token_id = ? AND status = 'waiting')
+        UPDATE runs SET scheduled_at = ?1, updated_at = ?1
+        WHERE id IN (SELECT ?2 UNION ALL SELECT run_id FROM steps WHERE token_id = ?3 AND status = 'waiting') AND +status = 'waiting'
         """
 
     /// The status of the listed runs, by sequence.
@@ -67,22 +67,13 @@ enum WakeStatements {
         }
     }
 
-    /// Makes the run due at `now` if it is `waiting`.
-    static func wakeRun(_ id: RunID, now: Date, _ db: Database) throws {
-        var binder = StatementBinder(try db.cachedStatement(sql: wakeRunSQL), db)
-        binder.bind(now)
-        binder.bind(now)
-        binder.bind(id.rawValue)
-        try binder.execute()
-    }
-
-    /// Makes due, at `now`, every `waiting` run with a `waiting` step for the token: a run may
-    /// wait on a token that another run, or no run, made.
-    static func wakeWaiters(onToken id: String, now: Date, _ db: Database) throws {
+    /// Makes due, at `now`, every `waiting` run that waits on the token: its own run and those
+    /// with a `waiting` step for it (a run may wait on a token that another run, or no run, made).
+    static func wakeWaiters(on token: WaitToken, now: Date, _ db: Database) throws {
         var binder = StatementBinder(try db.cachedStatement(sql: wakeWaitersSQL), db)
         binder.bind(now)
-        binder.bind(now)
-        binder.bind(id)
+        binder.bind(token.runID?.rawValue)
+        binder.bind(token.id)
         try binder.execute()
     }
 

@@ -82,7 +82,7 @@ public enum TaskName {
                 allowed: "is \(name.count) characters long; at most \(maximumLength) are allowed"
             )
         }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !IdentifierText.hasControlCharacter(name) else {
             throw ErrandError.invalidArgument(field: field, value: name, allowed: "must not contain control characters")
         }
     }
