@@ -36,6 +36,70 @@ struct EventTests {
         #expect(EventFilter().matches(payload))
     }
 
+    @Test func runEventFiltersCheckKindRunAndStatus() {
+        let event = RunEvent(kind: .failed, runID: RunID("run_a"), task: "t", status: .failed, at: Date(timeIntervalSince1970: 0))
+        #expect(RunEventFilter.all.includes(event))
+        #expect(RunEventFilter.finalStatus().includes(event))
+        #expect(RunEventFilter.finalStatus(of: RunID("run_a")).includes(event))
+        #expect(!RunEventFilter.finalStatus(of: RunID("run_b")).includes(event))
+        #expect(!RunEventFilter(kinds: [.completed, .started]).includes(event))
+        #expect(RunEventFilter(kinds: [.failed], runID: RunID("run_a"), statuses: [.failed]).includes(event))
+        var retrying = event
+        retrying.kind = .retrying
+        retrying.status = .retrying
+        #expect(!RunEventFilter.finalStatus(of: RunID("run_a")).includes(retrying))
+    }
+
+    @Test func aFilteredSubscriptionGetsExactlyTheRunEventsThatPassItInOrder() async throws {
+        let test = makeTestErrand()
+        let attempts = Recorder<String>()
+        let flaky = TaskDefinition<Greeting, Reply>(
+            "flaky", options: TaskOptions(retry: RetryPolicy(maxAttempts: 2, minDelay: .seconds(1), jitter: 0))
+        ) { payload, ctx in
+            attempts.append(payload.name)
+            try await ctx.progress("working", percent: 0.5)
+            if ctx.attempt == 1 { throw Boom(reason: "first attempt") }
+            return Reply(text: payload.name)
+        }
+        try test.errand.register(flaky)
+        let all = test.errand.events()
+        let filters: [RunEventFilter] = [
+            RunEventFilter(kinds: [.started, .retrying]),
+            RunEventFilter(statuses: [.executing]),
+        ]
+        let filtered = filters.map { test.errand.events($0) }
+        try await test.start()
+        let ids = try await test.errand.batchTrigger(flaky, [Greeting(name: "a"), Greeting(name: "b")])
+        let first = test.errand.events(.finalStatus(of: ids[0]))
+        for id in ids { #expect(try await test.runUntilFinished(id).status == .completed) }
+        #expect(attempts.all.count == 4)
+        var seen: [RunEvent] = []
+        var finished: Set<RunID> = []
+        for await event in all {
+            seen.append(event)
+            if event.status.isFinal { finished.insert(event.runID) }
+            if finished.count == ids.count { break }
+        }
+        for (filter, stream) in zip(filters, filtered) {
+            let expected = seen.filter(filter.includes)
+            #expect(expected.count >= 6, "\(filter)")
+            var received: [RunEvent] = []
+            for await event in stream {
+                received.append(event)
+                if received.count == expected.count { break }
+            }
+            #expect(received == expected, "\(filter)")
+        }
+        var firstFinal: RunEvent?
+        for await event in first {
+            firstFinal = event
+            break
+        }
+        #expect(firstFinal?.runID == ids[0])
+        #expect(firstFinal?.kind == .completed)
+        await test.stop()
+    }
+
     @Test func anEventWithTwoSubscribersCreatesTwoRunsOnceEvenWhenPublishedTwice() async throws {
         let test = makeTestErrand()
         let welcome = greetTask()

@@ -74,12 +74,12 @@ extension Errand {
     /// events (no polling loop on the store). For runs executed by another process, it re-reads the
     /// store every `pollInterval`.
     public func waitForCompletion(_ id: RunID, pollInterval: Duration = .seconds(1)) async throws -> RunRecord {
-        let events = bus.subscribe()
+        let events = bus.subscribe(.finalStatus(of: id))
         guard let first = try await store.run(id: id) else { throw ErrandError.runNotFound(id) }
         if first.status.isFinal { return first }
         return try await withThrowingTaskGroup(of: RunRecord?.self) { group in
             group.addTask {
-                for await event in events where event.runID == id && event.status.isFinal {
+                for await _ in events {
                     return try await self.store.run(id: id)
                 }
                 return nil

@@ -98,7 +98,7 @@ extension Errand {
         guard !runs.isEmpty else { return }
         wakeWorkers()
         metrics.triggered(runs)
-        if bus.hasSubscribers {
+        if bus.mayWant(.triggered) {
             for run in runs {
                 publish(RunEvent(kind: .triggered, runID: run.id, task: run.task, status: run.scheduledAt > now ? .delayed : .queued, at: now))
             }

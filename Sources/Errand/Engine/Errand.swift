@@ -86,9 +86,13 @@ public final class Errand: Sendable {
 
     // MARK: Events
 
-    /// A stream of every run event from now on: started, progress, completed, failed (with the
-    /// error's type, name and message), canceled, crashed, …
-    public func events() -> AsyncStream<RunEvent> { bus.subscribe() }
+    /// A stream of the run events from now on that pass `filter` (every event by default):
+    /// started, progress, completed, failed (with the error's type, name and message), canceled,
+    /// crashed, …
+    ///
+    /// The filter is applied as events are published, so a narrow one (``RunEventFilter/finalStatus(of:)``)
+    /// costs its subscriber nothing for the events it leaves out.
+    public func events(_ filter: RunEventFilter = .all) -> AsyncStream<RunEvent> { bus.subscribe(filter) }
 
     func publish(_ event: RunEvent) {
         bus.publish(event)

@@ -45,7 +45,7 @@ final class RunLogSink: Sendable {
             state.buffer.append(line)
             return state.buffer.count >= Self.batchSize && !state.writing
         }
-        if errand.bus.hasSubscribers {
+        if errand.bus.mayWant(.log) {
             errand.publish(RunEvent(
                 kind: .log, runID: runID, task: task, status: .executing, attempt: attempt, at: now, message: line.message, logLevel: line.level,
                 logMetadata: line.metadata

@@ -40,7 +40,7 @@ extension Worker {
             logSink: RunLogSink(errand: errand, runID: run.id, task: run.task, attempt: run.attemptCount)
         )
         errand.metrics.started(run, at: control.startedAt)
-        if errand.bus.hasSubscribers {
+        if errand.bus.mayWant(.started) {
             errand.publish(RunEvent(kind: .started, runID: run.id, task: run.task, status: .executing, attempt: run.attemptCount, at: control.startedAt))
         }
         let global = errand.configuration.hooks

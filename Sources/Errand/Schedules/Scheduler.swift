@@ -76,12 +76,12 @@ public final class Scheduler: Service, Sendable {
         errand.scheduling.register(wake)
         errand.election?.register(wake)
         if configuration.reconcilesDeclaredSchedules { try await reconcile() }
-        let events = errand.events()
+        let events = errand.events(.finalStatus())
         logger.info("scheduler started")
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await event in events where event.status.isFinal { self.runFinished(event.runID) }
+                    for await event in events { self.runFinished(event.runID) }
                 }
                 await self.loop(store)
                 group.cancelAll()

@@ -45,7 +45,7 @@ extension ErrandServer {
     /// (``LogLineView``, `index` `null`: the line is not stored yet); lines written by workers in
     /// other processes are read with `GET /api/v1/runs/{id}/logs`.
     private func streamRun(_ id: RunID, to writer: inout any ResponseBodyWriter) async throws {
-        let events = errand.events()  // before the first read, so no change falls in between
+        let events = errand.events(RunEventFilter(runID: id))  // before the first read, so no change falls in between
         let clock = ContinuousClock()
         var lastSent = Data()
         var lastWrite = clock.now
