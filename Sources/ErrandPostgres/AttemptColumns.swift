@@ -8,8 +8,23 @@ import PostgresNIO
 /// ``CompletionStatements``). While it runs, it is the run's row: a claim sets `attempt_count`,
 /// `worker_id` and `attempt_started_at`, and reads make the open attempt from them when the run is
 /// `executing` and has no row for it (an attempt started by a version before schema version 4 has
-/// one).
+/// one). A succeeded attempt that completed its run stays on the run's row for good
+/// (``keptOnRow(completion:run:_:)``, schema version 7).
 enum AttemptColumns {
+    /// The SQL condition under which the direct completion keeps the ended attempt on the run's
+    /// row (`runs.attempt_worker_id`) and writes no `attempts` row: it completes the run from a
+    /// succeeded attempt with no error, started by a claim of schema version 4 or later
+    /// (`attempt_started_at` set), which has no row (an older version's claim inserted one and
+    /// left `attempt_started_at` as an earlier attempt set it: that row is ended instead).
+    /// `completion` is the alias of the completion's values (`id`, `attempt`, `status`, …),
+    /// `run` that of the run's row.
+    static func keptOnRow(completion v: String, run r: String, _ tables: Tables) -> String {
+        """
+        \(v).status = 'completed' AND \(v).outcome = 'succeeded' AND \(v).error_type IS NULL AND \(r).attempt_started_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM \(tables.attempts) AS kept WHERE kept.run_id = \(v).id AND kept.number = \(v).attempt)
+        """
+    }
+
     /// The columns of an attempt after `run_id`, in the order ``record(_:)`` reads them from 1.
     static let selection = "run_id, number, worker_id, started_at, ended_at, outcome, error_type, error_name, error_message, error_stack"
 
@@ -49,8 +64,9 @@ enum AttemptColumns {
         return runs
     }
 
-    /// The attempts of some runs, oldest first, by run: the stored ones and the open attempt of
-    /// an executing run, in one statement.
+    /// The attempts of some runs, oldest first, by run, in one statement: the stored ones, the
+    /// open attempt of an executing run, and the succeeded last attempt a completed run keeps on
+    /// its row.
     static func attempts(of ids: [RunID], _ tables: Tables, _ session: Session) async throws -> [RunID: [AttemptRecord]] {
         if ids.isEmpty { return [:] }
         var b = Binder()
@@ -62,6 +78,11 @@ enum AttemptColumns {
                 SELECT r.id, r.attempt_count, r.worker_id, r.attempt_started_at, NULL, NULL, NULL, NULL, NULL, NULL
                 FROM \(tables.runs) AS r
                 WHERE r.id = ANY(\(list)) AND r.status = 'executing' AND r.attempt_started_at IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM \(tables.attempts) AS a WHERE a.run_id = r.id AND a.number = r.attempt_count)
+                UNION ALL
+                SELECT r.id, r.attempt_count, r.attempt_worker_id, r.attempt_started_at, r.completed_at, 'succeeded', NULL, NULL, NULL, NULL
+                FROM \(tables.runs) AS r
+                WHERE r.id = ANY(\(list)) AND r.status = 'completed' AND r.attempt_worker_id IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM \(tables.attempts) AS a WHERE a.run_id = r.id AND a.number = r.attempt_count)
                 ORDER BY run_id, number
                 """),

@@ -12,9 +12,10 @@ import PostgresNIO
 /// `executing` the same attempt for the same worker and is not an awaited child, with the
 /// transition ``Errand/RunRecord/apply(_:)`` makes, written as SQL, and writes the ended attempts
 /// of the runs it updated (see ``AttemptColumns``: the row is inserted, or, for an attempt an
-/// older version started with a row, updated). A completion it did not apply (a lost race, an
-/// awaited child whose parent may need waking) goes through ``CompletionStatements`` in the same
-/// transaction, which decides it.
+/// older version started with a row, updated; a succeeded attempt that completes its run stays
+/// on the run's row, see ``AttemptColumns/keptOnRow(completion:run:_:)``). A completion it did
+/// not apply (a lost race, an awaited child whose parent may need waking) goes through
+/// ``CompletionStatements`` in the same transaction, which decides it.
 enum DirectCompletionStatements {
     /// Whether a completion can take the direct path.
     static func qualifies(_ completion: AttemptCompletion) -> Bool {
@@ -68,7 +69,9 @@ enum DirectCompletionStatements {
                     canceled_at = CASE WHEN v.status = 'canceled' THEN v.ended_at ELSE r.canceled_at END,
                     failed_at = CASE WHEN v.status IN \(final) THEN v.ended_at ELSE r.failed_at END,
                     scheduled_at = CASE WHEN v.status IN ('retrying', 'delayed', 'queued')
-                        THEN coalesce(v.retry_at, v.ended_at) ELSE r.scheduled_at END
+                        THEN coalesce(v.retry_at, v.ended_at) ELSE r.scheduled_at END,
+                    attempt_worker_id = CASE WHEN \(AttemptColumns.keptOnRow(completion: "v", run: "r", t))
+                        THEN v.worker END
                 FROM v
                 WHERE r.id = v.id AND r.status = 'executing' AND r.attempt_count = v.attempt
                     AND r.worker_id = v.worker AND NOT r.awaited
@@ -80,6 +83,7 @@ enum DirectCompletionStatements {
                 SELECT done.id, v.attempt, v.worker, coalesce(done.attempt_started_at, v.ended_at), v.ended_at, v.outcome,
                     v.error_type, v.error_name, v.error_message, v.error_stack
                 FROM done JOIN v ON v.id = done.id
+                WHERE NOT (\(AttemptColumns.keptOnRow(completion: "v", run: "done", t)))
                 ON CONFLICT (run_id, number) DO UPDATE SET ended_at = excluded.ended_at, outcome = excluded.outcome,
                     error_type = excluded.error_type, error_name = excluded.error_name,
                     error_message = excluded.error_message, error_stack = excluded.error_stack

@@ -71,7 +71,41 @@ struct AttemptColumnsTests {
             second.outcome = .succeeded
             #expect(done.attempts == [first, second], "the earlier attempt is read, the ended one added")
             #expect(try await store.run(id: id)?.attempts == [first, second])
-            #expect(try await Self.rows(id, store, client).count == 2)
+            #expect(
+                try await Self.rows(id, store, client).count == (directCompletion ? 1 : 2),
+                "the one-statement completion keeps a succeeded last attempt on the run's row"
+            )
+        }
+    }
+
+    /// Schema version 7: a run completed by its first attempt, through the one-statement
+    /// completion, writes no attempt row; a read still shows the attempt, with its worker and
+    /// times.
+    @Test func aRunThatSucceedsFirstTimeKeepsItsAttemptOnItsRow() async throws {
+        let client = try TestDatabase.shared.get()
+        try await TestDatabase.withStores(client: client) { make in
+            let store = try await make()
+            let ids = try await store.insertRuns((0..<3).map { _ in
+                NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: Self.start, maxAttempts: 2)
+            }, now: Self.start).map(\.id)
+            let claimed = try await store.claimRuns(ClaimRequest(
+                workerID: "w7", queues: ["q"], limit: 3, now: Self.start.addingTimeInterval(1), leaseUntil: Self.start.addingTimeInterval(60)
+            ))
+            #expect(claimed.count == 3)
+            let results = try await store.completeAttempts(ids.map {
+                AttemptCompletion(
+                    runID: $0, attempt: 1, guard: .worker("w7"), endedAt: Self.start.addingTimeInterval(2), outcome: .succeeded,
+                    status: .completed, result: Data("{}".utf8)
+                )
+            })
+            let expected = AttemptRecord(
+                number: 1, workerID: "w7", startedAt: Self.start.addingTimeInterval(1), endedAt: Self.start.addingTimeInterval(2), outcome: .succeeded
+            )
+            for (id, result) in zip(ids, results) {
+                #expect(result?.attempts == [expected], "the completion returns the attempt")
+                #expect(try await store.run(id: id)?.attempts == [expected], "a read makes it from the run's row")
+                #expect(try await Self.rows(id, store, client).isEmpty, "no attempt row")
+            }
         }
     }
 

@@ -22,6 +22,13 @@ struct PostgresMigrationTests {
                 #expect(try await store.appliedSchemaVersion() == PostgresRunStore.schemaVersion)
                 let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \"\(schema)\".errand_migrations")).collect()
                 #expect(try rows.first?.decode(Int.self) == PostgresRunStore.schemaVersion, "one row per version")
+                let compatibility = try await client.query(PostgresQuery(
+                    unsafeSQL: "SELECT version, compatible_from FROM \"\(schema)\".errand_migrations WHERE version >= 5 ORDER BY version"
+                )).collect().map { try $0.decode((Int, Int).self) }
+                #expect(
+                    compatibility.map(\.1) == compatibility.map { $0.0 >= 7 ? 7 : 1 },
+                    "versions 5 and 6 let older builds run; from version 7 (the last attempt on the run's row) they must know it"
+                )
                 #expect(try await store.migrate().isEmpty, "a migrated schema has nothing left to apply")
                 #expect(try await store.insertRuns([NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: .now)], now: .now).count == 1)
             } catch {
