@@ -90,8 +90,9 @@ public final class Errand: Sendable {
     /// started, progress, completed, failed (with the error's type, name and message), canceled,
     /// crashed, …
     ///
-    /// The filter is applied as events are published, so a narrow one (``RunEventFilter/finalStatus(of:)``)
-    /// costs its subscriber nothing for the events it leaves out.
+    /// The filter is applied as events are published, so a narrow one
+    /// (``RunEventFilter/finalStatus(of:)``) costs its subscriber nothing for the events it
+    /// leaves out.
     public func events(_ filter: RunEventFilter = .all) -> AsyncStream<RunEvent> { bus.subscribe(filter) }
 
     func publish(_ event: RunEvent) {

@@ -34,18 +34,13 @@ public struct RunEventFilter: Sendable, Hashable {
 
     /// Whether `event` passes.
     public func includes(_ event: RunEvent) -> Bool {
-        includes(kind: event.kind, runID: event.runID, status: event.status)
-    }
-
-    /// Whether an event with these properties passes (checked before the event is built).
-    func includes(kind: RunEvent.Kind, runID: RunID, status: RunStatus) -> Bool {
-        if let kinds, !kinds.contains(kind) { return false }
-        if let wanted = self.runID, wanted != runID { return false }
-        if let statuses, !statuses.contains(status) { return false }
+        if let kinds, !kinds.contains(event.kind) { return false }
+        if let runID, runID != event.runID { return false }
+        if let statuses, !statuses.contains(event.status) { return false }
         return true
     }
 
-    /// Whether some event of `kind` could pass.
+    /// Whether some event of `kind` could pass (checked before an event is built).
     func mayInclude(_ kind: RunEvent.Kind) -> Bool {
         kinds?.contains(kind) ?? true
     }
