@@ -12,7 +12,8 @@ import PostgresNIO
 /// (``keptOnRow(completion:run:_:)``, schema version 7).
 enum AttemptColumns {
     /// The SQL condition under which the direct completion keeps the ended attempt on the run's
-    /// row (`runs.attempt_worker_id`) and writes no `attempts` row: it completes the run from a
+    /// row (sets `runs.attempt_worker_id`, which then tells its insert to skip the attempt) and
+    /// writes no `attempts` row: it completes the run from a
     /// succeeded attempt with no error, started by a claim of schema version 4 or later
     /// (`attempt_started_at` set), which has no row (an older version's claim inserted one and
     /// left `attempt_started_at` as an earlier attempt set it: that row is ended instead).

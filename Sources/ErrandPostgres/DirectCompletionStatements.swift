@@ -75,7 +75,7 @@ enum DirectCompletionStatements {
                 FROM v
                 WHERE r.id = v.id AND r.status = 'executing' AND r.attempt_count = v.attempt
                     AND r.worker_id = v.worker AND NOT r.awaited
-                RETURNING \(RunColumns.selection(qualifiedBy: "r")), r.attempt_started_at
+                RETURNING \(RunColumns.selection(qualifiedBy: "r")), r.attempt_started_at, r.attempt_worker_id
             ), ended AS (
                 INSERT INTO \(t.attempts) AS a (
                     run_id, number, worker_id, started_at, ended_at, outcome, error_type, error_name, error_message, error_stack
@@ -83,12 +83,12 @@ enum DirectCompletionStatements {
                 SELECT done.id, v.attempt, v.worker, coalesce(done.attempt_started_at, v.ended_at), v.ended_at, v.outcome,
                     v.error_type, v.error_name, v.error_message, v.error_stack
                 FROM done JOIN v ON v.id = done.id
-                WHERE NOT (\(AttemptColumns.keptOnRow(completion: "v", run: "done", t)))
+                WHERE done.attempt_worker_id IS NULL
                 ON CONFLICT (run_id, number) DO UPDATE SET ended_at = excluded.ended_at, outcome = excluded.outcome,
                     error_type = excluded.error_type, error_name = excluded.error_name,
                     error_message = excluded.error_message, error_stack = excluded.error_stack
             )
-            SELECT done.*, a.* FROM done LEFT JOIN LATERAL (
+            SELECT \(RunColumns.selection(qualifiedBy: "done")), done.attempt_started_at, a.* FROM done LEFT JOIN LATERAL (
                 SELECT \(AttemptColumns.selection) FROM \(t.attempts)
                 WHERE run_id = done.id AND (done.attempt_count > 1 OR done.attempt_started_at IS NULL)
             ) AS a ON true
