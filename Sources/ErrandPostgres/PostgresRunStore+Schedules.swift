@@ -55,8 +55,10 @@ extension PostgresRunStore: ScheduleStore {
     }
 
     /// Pauses or resumes a schedule in one transaction; see
-    /// ``ScheduleStore/setSchedulePaused(id:paused:nextFireAt:now:)``.
-    public func setSchedulePaused(id: String, paused: Bool, nextFireAt: Date?, now: Date) async throws -> Schedule? {
+    /// ``ScheduleStore/setSchedulePaused(id:paused:now:nextFireAt:)``.
+    public func setSchedulePaused(
+        id: String, paused: Bool, now: Date, nextFireAt: @escaping @Sendable (Schedule) throws -> Date?
+    ) async throws -> Schedule? {
         try await transaction { [self] session in
             guard let schedule = try await session.map(
                 "SELECT \(unescaped: ScheduleColumns.selection) FROM \(unescaped: tables.schedules) WHERE id = \(id) FOR UPDATE",
@@ -74,7 +76,7 @@ extension PostgresRunStore: ScheduleStore {
                 try await session.execute(
                     """
                     UPDATE \(unescaped: tables.schedules)
-                    SET paused = false, next_fire_at = \(ColumnCoding.optionalTime(nextFireAt)), updated_at = \(ColumnCoding.time(now))
+                    SET paused = false, next_fire_at = \(ColumnCoding.optionalTime(try nextFireAt(schedule))), updated_at = \(ColumnCoding.time(now))
                     WHERE id = \(id)
                     """
                 )

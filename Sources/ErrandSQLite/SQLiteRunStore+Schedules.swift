@@ -53,8 +53,10 @@ extension SQLiteRunStore: ScheduleStore {
     }
 
     /// Pauses or resumes a schedule in one savepoint of a group commit; see
-    /// ``ScheduleStore/setSchedulePaused(id:paused:nextFireAt:now:)``.
-    public func setSchedulePaused(id: String, paused: Bool, nextFireAt: Date?, now: Date) async throws -> Schedule? {
+    /// ``ScheduleStore/setSchedulePaused(id:paused:now:nextFireAt:)``.
+    public func setSchedulePaused(
+        id: String, paused: Bool, now: Date, nextFireAt: @escaping @Sendable (Schedule) throws -> Date?
+    ) async throws -> Schedule? {
         try await write { db in
             guard let schedule = try ScheduleColumns.fetch(id: id, db) else { return nil }
             guard schedule.paused != paused else { return schedule }
@@ -62,7 +64,7 @@ extension SQLiteRunStore: ScheduleStore {
                 try db.cachedStatement(sql: Self.pauseSQL).execute(arguments: [ColumnCoding.time(now), id])
             } else {
                 try db.cachedStatement(sql: Self.resumeSQL)
-                    .execute(arguments: [nextFireAt.map(ColumnCoding.time), ColumnCoding.time(now), id])
+                    .execute(arguments: [try nextFireAt(schedule).map(ColumnCoding.time), ColumnCoding.time(now), id])
             }
             return try ScheduleColumns.fetch(id: id, db)
         }

@@ -44,7 +44,7 @@ enum FireChecks {
 
     static func fireOnPausedOrDeletedScheduleIsStale(_ store: any RunStore & ScheduleStore) async throws {
         let schedules = try await store.create([makeSchedule(key: "paused"), makeSchedule(key: "deleted")])
-        let paused = try #require(try await store.setSchedulePaused(id: schedules[0].id, paused: true, nextFireAt: nil, now: at(1)))
+        let paused = try #require(try await store.setSchedulePaused(id: schedules[0].id, paused: true, now: at(1), nextFireAt: { _ in nil }))
         #expect(try await store.fireSchedule(firing(schedules[0], next: at(120), occurrences: [at(60)], now: at(60))) == .stale(paused))
         _ = try await store.deleteSchedule(id: schedules[1].id)
         #expect(try await store.fireSchedule(firing(schedules[1], next: at(120), occurrences: [at(60)], now: at(60))) == .stale(nil))

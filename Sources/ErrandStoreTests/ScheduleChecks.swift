@@ -1,5 +1,6 @@
 import Errand
 import Foundation
+import Synchronization
 import Testing
 
 /// Schedules CRUD: upsert by key, reads, listing, pause and resume, deletion, reconciliation.
@@ -25,7 +26,7 @@ enum ScheduleChecks {
     static func unknownScheduleReadsAsNil(_ store: any RunStore & ScheduleStore) async throws {
         #expect(try await store.schedule(id: "sched_missing") == nil)
         #expect(try await store.schedule(key: "missing") == nil)
-        #expect(try await store.setSchedulePaused(id: "sched_missing", paused: true, nextFireAt: nil, now: t0) == nil)
+        #expect(try await store.setSchedulePaused(id: "sched_missing", paused: true, now: t0, nextFireAt: { _ in nil }) == nil)
         #expect(try await store.deleteSchedule(id: "sched_missing") == nil)
     }
 
@@ -41,7 +42,7 @@ enum ScheduleChecks {
     static func updateDefinitionKeepsState(_ store: any RunStore & ScheduleStore) async throws {
         let original = try await store.create([makeSchedule(key: "report", declared: true)])[0]
         let (fired, _) = try await store.fire(firing(original, next: at(120), occurrences: [at(60)]))
-        _ = try await store.setSchedulePaused(id: original.id, paused: true, nextFireAt: nil, now: at(61))
+        _ = try await store.setSchedulePaused(id: original.id, paused: true, now: at(61), nextFireAt: { _ in nil })
         // Same timing, new payload and policies; the given record's state must not win.
         var changed = makeSchedule(key: "report", task: "report-v2", externalID: "ops", payload: Data("[1]".utf8), catchUp: .skip, overlap: .skip, nextFireAt: at(9999), declared: true)
         changed.lastRunID = nil
@@ -108,21 +109,51 @@ enum ScheduleChecks {
         var schedule = makeSchedule(key: "k", overlap: .bufferOne)
         schedule.bufferedOccurrenceAt = at(0)
         try await store.create([schedule])
-        let paused = try #require(try await store.setSchedulePaused(id: schedule.id, paused: true, nextFireAt: at(9999), now: at(10)))
+        let paused = try #require(try await store.setSchedulePaused(id: schedule.id, paused: true, now: at(10), nextFireAt: { _ in at(9999) }))
         #expect(paused.paused)
         #expect(paused.bufferedOccurrenceAt == nil, "pausing drops the buffered occurrence")
         #expect(paused.nextFireAt == at(60), "pausing keeps the next fire time")
         #expect(paused.updatedAt == at(10))
         #expect(try await store.dueSchedules(now: at(1000), limit: 10).isEmpty, "a paused schedule is never due")
         #expect(try await store.nextScheduleFireTime() == nil)
-        let again = try await store.setSchedulePaused(id: schedule.id, paused: true, nextFireAt: nil, now: at(20))
+        let again = try await store.setSchedulePaused(id: schedule.id, paused: true, now: at(20), nextFireAt: { _ in nil })
         #expect(again == paused, "pausing a paused schedule changes nothing")
-        let resumed = try #require(try await store.setSchedulePaused(id: schedule.id, paused: false, nextFireAt: at(1020), now: at(1000)))
+        let resumed = try #require(try await store.setSchedulePaused(id: schedule.id, paused: false, now: at(1000), nextFireAt: { _ in at(1020) }))
         #expect(!resumed.paused)
         #expect(resumed.nextFireAt == at(1020), "resuming takes the given next fire time")
         #expect(try await store.fetchSchedule(schedule.id) == resumed)
-        let noop = try await store.setSchedulePaused(id: schedule.id, paused: false, nextFireAt: at(5000), now: at(1001))
+        let noop = try await store.setSchedulePaused(id: schedule.id, paused: false, now: at(1001), nextFireAt: { _ in at(5000) })
         #expect(noop?.nextFireAt == at(1020), "resuming an active schedule changes nothing")
+    }
+
+    /// Resuming hands the schedule as stored, in the resuming transaction, to the function that
+    /// computes its next fire time: a definition changed since the caller last read it is the one
+    /// used. The function is called only when a paused schedule is resumed, and its error leaves
+    /// the schedule paused.
+    static func resumeComputesTheNextFireTimeFromTheStoredSchedule(_ store: any RunStore & ScheduleStore) async throws {
+        let schedule = try await store.create([makeSchedule(key: "k", paused: true, declared: true)])[0]
+        // A reconciliation changes the timing while the schedule is paused.
+        let changed = makeSchedule(key: "k", expression: "rate(5 minutes)", paused: true, nextFireAt: at(300), declared: true)
+        _ = try await store.upsertSchedules([changed], onConflict: .updateDefinition, now: at(10))
+        let seen = Mutex<[Schedule]>([])
+        let next: @Sendable (Schedule) throws -> Date? = { stored in
+            seen.withLock { $0.append(stored) }
+            return stored.expression == "rate(5 minutes)" ? at(500) : at(1)
+        }
+        let resumed = try #require(try await store.setSchedulePaused(id: schedule.id, paused: false, now: at(20), nextFireAt: next))
+        #expect(seen.withLock { $0.map(\.expression) } == ["rate(5 minutes)"], "computed from the stored definition")
+        #expect(seen.withLock { $0.first?.paused } == true, "the schedule as it was before resuming")
+        #expect(resumed.nextFireAt == at(500) && !resumed.paused)
+        _ = try await store.setSchedulePaused(id: schedule.id, paused: false, now: at(30), nextFireAt: next)
+        _ = try await store.setSchedulePaused(id: schedule.id, paused: true, now: at(40), nextFireAt: next)
+        #expect(seen.withLock { $0.count } == 1, "not called to pause, nor to resume an active schedule")
+
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await store.setSchedulePaused(id: schedule.id, paused: false, now: at(50)) { _ in throw Refused() }
+        }
+        let stored = try await store.fetchSchedule(schedule.id)
+        #expect(stored.paused && stored.nextFireAt == at(500) && stored.updatedAt == at(40), "a failed resume changes nothing")
     }
 
     static func deleteSchedule(_ store: any RunStore & ScheduleStore) async throws {

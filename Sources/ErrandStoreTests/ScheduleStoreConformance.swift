@@ -25,6 +25,7 @@ public enum ScheduleStoreConformance: String, CaseIterable, Sendable, CustomTest
     case timingChangeTakesNewNextFireTime
     case listFiltersAndPaginates
     case pauseAndResume
+    case resumeComputesTheNextFireTimeFromTheStoredSchedule
     case deleteSchedule
     case deleteDeclaredKeepsListedAndRunTimeSchedules
     // Due schedules
@@ -62,6 +63,7 @@ public enum ScheduleStoreConformance: String, CaseIterable, Sendable, CustomTest
         case .timingChangeTakesNewNextFireTime: ScheduleChecks.timingChangeTakesNewNextFireTime
         case .listFiltersAndPaginates: ScheduleChecks.listFiltersAndPaginates
         case .pauseAndResume: ScheduleChecks.pauseAndResume
+        case .resumeComputesTheNextFireTimeFromTheStoredSchedule: ScheduleChecks.resumeComputesTheNextFireTimeFromTheStoredSchedule
         case .deleteSchedule: ScheduleChecks.deleteSchedule
         case .deleteDeclaredKeepsListedAndRunTimeSchedules: ScheduleChecks.deleteDeclaredKeepsListedAndRunTimeSchedules
         case .dueListingOrderAndFilters: DueScheduleChecks.dueListingOrderAndFilters

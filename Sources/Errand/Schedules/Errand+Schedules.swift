@@ -98,7 +98,7 @@ extension Errand {
     /// Pausing a paused schedule changes nothing. Returns the schedule.
     @discardableResult
     public func pauseSchedule(_ id: String) async throws -> Schedule {
-        guard let schedule = try await scheduleStore().setSchedulePaused(id: id, paused: true, nextFireAt: nil, now: clock.now) else {
+        guard let schedule = try await scheduleStore().setSchedulePaused(id: id, paused: true, now: clock.now, nextFireAt: { _ in nil }) else {
             throw ErrandError.scheduleNotFound(id)
         }
         scheduling.changed()
@@ -111,16 +111,15 @@ extension Errand {
     /// Returns the schedule.
     @discardableResult
     public func resumeSchedule(_ id: String) async throws -> Schedule {
-        let store = try scheduleStore()
-        guard let current = try await store.schedule(id: id) else { throw ErrandError.scheduleNotFound(id) }
-        guard current.paused else { return current }
         let now = clock.now
-        let next = try current.parsedExpression().next(after: now, anchor: current.rateAnchor)
-        guard let schedule = try await store.setSchedulePaused(id: id, paused: false, nextFireAt: next, now: now) else {
-            throw ErrandError.scheduleNotFound(id)
+        // The next fire time comes from the schedule as the store holds it while resuming, so a
+        // definition a reconciliation changed meanwhile is the one it follows.
+        let resumed = try await scheduleStore().setSchedulePaused(id: id, paused: false, now: now) { stored in
+            try stored.parsedExpression().next(after: now, anchor: stored.rateAnchor)
         }
+        guard let resumed else { throw ErrandError.scheduleNotFound(id) }
         scheduling.changed()
-        return schedule
+        return resumed
     }
 
     /// Deletes a schedule; its runs are kept. A declared schedule comes back at the next

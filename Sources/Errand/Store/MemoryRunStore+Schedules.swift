@@ -39,17 +39,19 @@ extension MemoryRunStore: ScheduleStore {
         }
     }
 
-    /// Pauses or resumes a schedule; see ``ScheduleStore/setSchedulePaused(id:paused:nextFireAt:now:)``.
-    public func setSchedulePaused(id: String, paused: Bool, nextFireAt: Date?, now: Date) async throws -> Schedule? {
-        state.withLock { state in
+    /// Pauses or resumes a schedule; see ``ScheduleStore/setSchedulePaused(id:paused:now:nextFireAt:)``.
+    public func setSchedulePaused(
+        id: String, paused: Bool, now: Date, nextFireAt: @escaping @Sendable (Schedule) throws -> Date?
+    ) async throws -> Schedule? {
+        try state.withLock { state in
             guard var schedule = state.schedules[id] else { return nil }
             guard schedule.paused != paused else { return schedule }
-            schedule.paused = paused
             if paused {
                 schedule.bufferedOccurrenceAt = nil
             } else {
-                schedule.nextFireAt = nextFireAt
+                schedule.nextFireAt = try nextFireAt(schedule)
             }
+            schedule.paused = paused
             schedule.updatedAt = now
             state.schedules[id] = schedule
             return schedule

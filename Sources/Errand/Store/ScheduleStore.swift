@@ -31,9 +31,14 @@ public protocol ScheduleStore: Sendable {
     func listSchedules(_ query: ScheduleQuery) async throws -> [Schedule]
 
     /// Pauses or resumes a schedule. Only a change of the flag writes anything: pausing also
-    /// drops a buffered occurrence; resuming sets ``Schedule/nextFireAt`` to `nextFireAt`.
-    /// Returns the schedule as it is after the call, or `nil` when there is none with that id.
-    func setSchedulePaused(id: String, paused: Bool, nextFireAt: Date?, now: Date) async throws -> Schedule?
+    /// drops a buffered occurrence; resuming sets ``Schedule/nextFireAt`` to what `nextFireAt`
+    /// returns for the schedule as stored, read in the same transaction as the write (so a
+    /// definition changed by a concurrent upsert is the one it is computed from). `nextFireAt` is
+    /// called only when a paused schedule is resumed; an error it throws leaves the schedule as it
+    /// was. Returns the schedule as it is after the call, or `nil` when there is none with that id.
+    func setSchedulePaused(
+        id: String, paused: Bool, now: Date, nextFireAt: @escaping @Sendable (Schedule) throws -> Date?
+    ) async throws -> Schedule?
 
     /// Deletes a schedule (its runs are kept). Returns the deleted schedule, or `nil`.
     func deleteSchedule(id: String) async throws -> Schedule?
