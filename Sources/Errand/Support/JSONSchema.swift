@@ -142,8 +142,9 @@ public struct JSONSchema: Sendable, Hashable {
     private static func matches(_ value: JSONValue, type: String) -> Bool {
         switch (type, value) {
         case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object), ("integer", .integer): true
-        case ("number", .integer), ("number", .number): true
+        case ("number", .integer), ("number", .number), ("number", .decimal): true
         case ("integer", .number(let number)): number == number.rounded()
+        case ("integer", .decimal(let number)): !number.description.contains(".")
         default: false
         }
     }
@@ -152,11 +153,24 @@ public struct JSONSchema: Sendable, Hashable {
         switch value {
         case .integer(let value): Double(value)
         case .number(let value): value
+        case .decimal(let value): Double(value.description)
+        default: nil
+        }
+    }
+
+    /// The number exactly, for equality (a `Double` would make two long numbers equal).
+    private static func exactNumber(_ value: JSONValue) -> Decimal? {
+        switch value {
+        case .integer(let value): Decimal(value)
+        case .number(let value): Decimal(string: "\(value)")
+        case .decimal(let value): value
         default: nil
         }
     }
 
     private static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        if case .decimal = a, let x = exactNumber(a), let y = exactNumber(b) { return x == y }
+        if case .decimal = b, let x = exactNumber(a), let y = exactNumber(b) { return x == y }
         if let x = number(a), let y = number(b) { return x == y }
         return a == b
     }
@@ -166,7 +180,7 @@ public struct JSONSchema: Sendable, Hashable {
         case .null: "null"
         case .bool: "a boolean"
         case .integer: "an integer"
-        case .number: "a number"
+        case .number, .decimal: "a number"
         case .string: "a string"
         case .array: "an array"
         case .object: "an object"

@@ -7,6 +7,11 @@ public enum JSONValue: Codable, Sendable, Hashable {
     case bool(Bool)
     case integer(Int64)
     case number(Double)
+    /// A number that neither ``integer(_:)`` nor ``number(_:)`` holds as written: an integer
+    /// beyond `Int64`, or more significant digits than a `Double` keeps. It is kept as a
+    /// `Decimal` (38 significant digits), so `12345678901234567890` reads back as written, not
+    /// as `12345678901234567000`.
+    case decimal(Decimal)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -27,9 +32,11 @@ public enum JSONValue: Codable, Sendable, Hashable {
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
+            // The decoder reads a number through a `Double`: `1.000000000000000000001` reads as
+            // the integer 1. Where the `Decimal` of the same text differs, it is the one kept.
+            self = Self.exactly(.integer(value), Decimal(value), container)
         } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
+            self = Self.exactly(.number(value), Decimal(string: "\(value)"), container)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
@@ -39,6 +46,13 @@ public enum JSONValue: Codable, Sendable, Hashable {
         }
     }
 
+    /// `value`, or the number as a `Decimal` when `value` (whose exact value is `exact`) does not
+    /// hold the number as written.
+    private static func exactly(_ value: JSONValue, _ exact: Decimal?, _ container: any SingleValueDecodingContainer) -> JSONValue {
+        guard let written = try? container.decode(Decimal.self), written != exact else { return value }
+        return .decimal(written)
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -46,6 +60,7 @@ public enum JSONValue: Codable, Sendable, Hashable {
         case .bool(let value): try container.encode(value)
         case .integer(let value): try container.encode(value)
         case .number(let value): try container.encode(value)
+        case .decimal(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)

@@ -116,7 +116,7 @@ struct JSONObject: Sendable {
         switch value {
         case .null: "null"
         case .bool: "a boolean"
-        case .integer, .number: "a number"
+        case .integer, .number, .decimal: "a number"
         case .string: "a string"
         case .array: "an array"
         case .object: "an object"

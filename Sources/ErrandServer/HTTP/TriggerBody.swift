@@ -28,6 +28,7 @@ enum TriggerBody {
             case nil: return nil
             case .integer(let value): return try TriggerDelay.number(Double(value))
             case .number(let value): return try TriggerDelay.number(value)
+            case .decimal(let value): return try TriggerDelay.number(Double(value.description) ?? .infinity)
             case .string(let text): return try TriggerDelay.parse(text)
             case let value?:
                 throw APIError.invalid(
