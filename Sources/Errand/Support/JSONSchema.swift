@@ -169,10 +169,12 @@ public struct JSONSchema: Sendable, Hashable {
     }
 
     private static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if case .decimal = a, let x = exactNumber(a), let y = exactNumber(b) { return x == y }
-        if case .decimal = b, let x = exactNumber(a), let y = exactNumber(b) { return x == y }
-        if let x = number(a), let y = number(b) { return x == y }
-        return a == b
+        switch (a, b) {
+        case (.decimal, _), (_, .decimal): return exactNumber(a) == exactNumber(b)
+        default:
+            if let x = number(a), let y = number(b) { return x == y }
+            return a == b
+        }
     }
 
     private static func typeName(_ value: JSONValue) -> String {

@@ -66,13 +66,11 @@ extension ErrandServer {
         if !final {
             try await ServerSentEvents.loop(events: events, tick: configuration.streamPollInterval) { item in
                 switch item {
-                case .event(let event) where event.runID == id && event.kind == .log:
+                case .event(let event) where event.kind == .log:
                     try await writer.write(try ServerSentEvents.message("log", LogLineView(event: event)))
                     lastWrite = clock.now
-                case .event(let event) where event.runID == id:
+                case .event:  // only this run's events are subscribed to
                     final = try await send()
-                case .event:
-                    return true
                 case .tick:
                     final = try await send()
                     if !final, clock.now - lastWrite >= configuration.keepAliveInterval {
