@@ -25,7 +25,16 @@ enum DirectCompletionStatements {
 
     /// Writes qualifying completions, at most one per run; returns the updated runs, with their
     /// attempts, of those that applied.
+    ///
+    /// The runs are locked in id order, as every other statement that locks several runs does
+    /// (the full completion's `ORDER BY id FOR UPDATE`, the heartbeat's scan of the id index),
+    /// so two of them that meet on the same runs (a resent batch, a heartbeat) wait for each
+    /// other rather than deadlock. The batch is bound sorted, and the update takes the runs in
+    /// the order of `v`: on a table with statistics its plan looks each run up by id, a few
+    /// against many. (A plan that scans a table too small to hold many runs, statistics or not,
+    /// takes them in the table's order, which is the same for every statement that scans it.)
     static func complete(_ completions: [AttemptCompletion], _ t: Tables, _ session: Session) async throws -> [RunID: RunRecord] {
+        let completions = completions.sorted { $0.runID.rawValue < $1.runID.rawValue }
         var b = Binder()
         let ids = b.add(completions.map(\.runID.rawValue), "text[]")
         let attempts = b.add(completions.map(\.attempt), "int8[]")

@@ -13,9 +13,83 @@ final class Shared<Value: Sendable>: Sendable {
 }
 
 /// Queue limits hold across processes: claimers with pools of their own (as separate processes
-/// would have) race on one limited queue.
-@Suite("PostgresRunStore claims under contention")
+/// would have) race on one limited queue. Completions that meet on the same runs wait for each
+/// other rather than deadlock.
+@Suite("PostgresRunStore claims and completions under contention")
 struct PostgresClaimContentionTests {
+    /// A resent batch of outcomes (the writer's connection failed after the server received the
+    /// first copy) meets the first copy, in the opposite order, while a third transaction holds
+    /// the middle run. Each copy must lock the runs in id order: taken in the batch's order, the
+    /// first copy holds the lowest id and the second the highest, each waits for the middle one,
+    /// and whichever gets it next waits for the other: a deadlock. These stores do not retry a
+    /// transaction, so a deadlock would be the error the test sees.
+    @Test func twoCopiesOfACompletionInOppositeOrdersWaitRatherThanDeadlock() async throws {
+        try await TestDatabase.withStores { make in
+            let setup = try await make()
+            let strict = try PostgresRunStore(
+                client: try TestDatabase.shared.get(), schema: setup.schema, configuration: .init(transactionRetries: 0)
+            )
+            let now = Date()
+            // Other runs, parked, so the runs are found by id as in a real table.
+            _ = try await setup.insertRuns(
+                (0..<2_000).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now + 3_600) }, now: now
+            )
+            _ = try await setup.insertRuns((0..<3).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+            let claimed = try await setup.claimRuns(ClaimRequest(workerID: "w", queues: ["q"], limit: 3, now: now, leaseUntil: now + 60))
+            let ids = claimed.map(\.id).sorted { $0.rawValue < $1.rawValue }
+            try #require(ids.count == 3)
+            try await TestDatabase.withClient(maximumConnections: 2) { client in
+                try await client.withConnection { connection in
+                    let logger = Logger(label: "test")
+                    // With statistics (as any table in use has) the completion looks the runs up
+                    // by id in its batch's order, rather than scanning a table it takes for tiny.
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \"\(setup.schema)\".runs"), logger: logger)
+                    _ = try await connection.query("BEGIN", logger: logger)
+                    _ = try await connection.query(
+                        PostgresQuery(unsafeSQL: "SELECT 1 FROM \"\(setup.schema)\".runs WHERE id = '\(ids[1].rawValue)' FOR UPDATE"), logger: logger
+                    )
+                    let completions = ids.map {
+                        AttemptCompletion(
+                            runID: $0, attempt: 1, guard: .worker("w"), endedAt: now + 1, outcome: .succeeded, status: .completed,
+                            result: Data("{}".utf8)
+                        )
+                    }
+                    let first = Task { try await strict.completeAttempts(completions) }
+                    try await Self.waitForLockWaits(1, in: setup.schema, connection)
+                    let second = Task { try await strict.completeAttempts(completions.reversed()) }
+                    try await Self.waitForLockWaits(2, in: setup.schema, connection)
+                    _ = try await connection.query("COMMIT", logger: logger)
+                    let results = [try await first.value, Array(try await second.value.reversed())]
+                    // One copy completed each run; the other found it completed and no longer applied.
+                    for index in ids.indices {
+                        let applied = results.compactMap { $0[index] }
+                        #expect(applied.count == 1 && applied.first?.status == .completed, "run \(index): \(applied)")
+                    }
+                }
+            }
+            for id in ids {
+                let run = try #require(try await setup.run(id: id))
+                #expect(run.status == .completed)
+                #expect(run.attempts.map(\.outcome) == [.succeeded])
+            }
+        }
+    }
+
+    /// Waits until `count` statements on `schema` wait for a lock. `connection` may be inside a
+    /// transaction, which would otherwise read the activity as it was at its first look.
+    static func waitForLockWaits(_ count: Int, in schema: String, _ connection: PostgresConnection) async throws {
+        for _ in 0..<3_000 {
+            _ = try await connection.query("SELECT pg_stat_clear_snapshot()", logger: Logger(label: "test"))
+            let rows = try await connection.query(
+                "SELECT count(*)::int8 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position(\(schema) in query) > 0",
+                logger: Logger(label: "test")
+            )
+            for try await waiting in rows.decode(Int64.self) where waiting >= count { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("\(count) statements on \(schema) never waited for a lock at once")
+    }
+
     @Test func aLimitLoweredWhileAClaimWaitsForTheQueueLockHoldsForThatClaim() async throws {
         try await TestDatabase.withStores { make in
             let store = try await make()
@@ -34,16 +108,7 @@ struct PostgresClaimContentionTests {
                     let claim = Task {
                         try await store.claimRuns(ClaimRequest(workerID: "w", queues: ["limited"], limit: 5, now: now, leaseUntil: now + 60))
                     }
-                    var waiting = 0
-                    for _ in 0..<1_000 where waiting == 0 {
-                        let rows = try await connection.query(
-                            "SELECT count(*)::int8 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
-                            logger: logger
-                        )
-                        for try await count in rows.decode(Int64.self) { waiting = Int(count) }
-                        if waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
-                    }
-                    #expect(waiting > 0, "the claim waits for the queue's row")
+                    try await Self.waitForLockWaits(1, in: store.schema, connection)
                     _ = try await connection.query("COMMIT", logger: logger)
                     let claimed = try await claim.value
                     #expect(claimed.count == 1, "the limit the claim found when it held the queue's row")
