@@ -12,8 +12,13 @@ import PostgresNIO
 ///    in name order) for the rest of the transaction: this is what makes the limits global and
 ///    structural. Of every process's claims on a limited queue, one at a time runs past this
 ///    point, and it counts the queue's executing runs only after it holds the lock, so it sees
-///    the runs every earlier claim started (they committed before releasing the lock). Claims on
-///    unlimited queues take no lock at all.
+///    the runs every earlier claim started (they committed before releasing the lock). The rows
+///    of the unlimited queues are locked `FOR SHARE` in the same pass (claims share them), so a
+///    change that gives one a limit or pauses it waits for the claims in flight, and a claim
+///    that meets the change uncommitted reads the queue as changed once it commits: it then
+///    claims nothing from that queue (counting needs the exclusive lock; the next claim takes
+///    it). With no limited queue the shared locks are taken by step 6 instead (no round trip
+///    of their own). A queue with no row (never declared) has nothing to lock.
 /// 4. Candidates, in claim order (priority, due time, sequence), each group read with an ordered
 ///    probe of `runs_claim` and `FOR UPDATE SKIP LOCKED`: for a limited queue, each concurrency
 ///    group (no key, and each key found by a skip scan) at most its free room; for an unlimited
@@ -55,6 +60,8 @@ enum ClaimStatements {
     struct Scope {
         /// Unpaused queues without a limit.
         var unlimited: [String] = []
+        /// Those of ``unlimited`` whose rows the claim has yet to lock `FOR SHARE` (in step 6).
+        var unlocked: [String] = []
         /// Groups of limited queues with free room, and that room.
         var room: [Group: Int] = [:]
     }
@@ -78,7 +85,7 @@ enum ClaimStatements {
         if chosen.isEmpty { return [] }
         let limitedQueues = Set(scope.room.keys.map(\.queue))
         let flush = durable || chosen.contains { limitedQueues.contains($0.group.queue) }
-        return try await start(chosen, request, flush: flush, t, session)
+        return try await start(chosen, request, scope, flush: flush, t, session)
     }
 
     /// Promotes due runs, reads the settings (and, without a queue list, finds the queues
@@ -119,6 +126,7 @@ enum ClaimStatements {
         let byName = Dictionary(settings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var scope = Scope()
         var limits: [String: Int] = [:]
+        var rowless: [String] = []
         for queue in queues {
             let setting = byName[queue]
             if setting?.paused == true { continue }
@@ -126,21 +134,43 @@ enum ClaimStatements {
                 limits[queue] = limit
             } else {
                 scope.unlimited.append(queue)
+                if setting == nil { rowless.append(queue) } else { scope.unlocked.append(queue) }
             }
         }
         if limits.isEmpty { return scope }
-        // The limited queues' rows, locked in code-point order (the order `upsertQueues` takes
-        // them in, whatever the database's collation), with their settings as locked: a limit
-        // lowered or a pause set since the first read counts from here.
+        // Every row in play, locked in one pass in code-point order (the order `upsertQueues`
+        // and the one-statement claim take them in, whatever the database's collation): the
+        // limited ones `FOR UPDATE`, the others `FOR SHARE`. The `LATERAL` subqueries lock each
+        // name's row as the outer `unnest` reaches it, so the order is the array's. The settings
+        // are read from the locked rows: a limit lowered or a pause set since the first read
+        // counts from here.
+        let names = (Array(limits.keys) + scope.unlocked).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let exclusive = names.map { limits[$0] != nil }
         let locked = try await session.map(
             """
-            SELECT name, concurrency, paused FROM \(unescaped: t.queues)
-            WHERE name = ANY(\(limits.keys.sorted())) ORDER BY name COLLATE "C" FOR UPDATE
+            SELECT n.name, n.exclusive, coalesce(x.concurrency, s.concurrency), coalesce(x.paused, s.paused, false)
+            FROM unnest(\(names)::text[], \(exclusive)::bool[]) AS n(name, exclusive)
+            LEFT JOIN LATERAL (
+                SELECT concurrency, paused FROM \(unescaped: t.queues) WHERE name = n.name AND n.exclusive FOR UPDATE
+            ) AS x ON true
+            LEFT JOIN LATERAL (
+                SELECT concurrency, paused FROM \(unescaped: t.queues) WHERE name = n.name AND NOT n.exclusive FOR SHARE
+            ) AS s ON true
             """
-        ) { row in (name: try row.string(0), concurrency: try row.optionalInt(1), paused: try row.bool(2)) }
+        ) { row in
+            (name: try row.string(0), exclusive: try row.bool(1), concurrency: try row.optionalInt(2), paused: try row.bool(3))
+        }
         limits = [:]
+        scope.unlimited = rowless
+        scope.unlocked = []
         for queue in locked where !queue.paused {
-            if let limit = queue.concurrency { limits[queue.name] = limit } else { scope.unlimited.append(queue.name) }
+            if let limit = queue.concurrency {
+                // A queue that got its limit since the first read is held only `FOR SHARE`:
+                // it sits this claim out.
+                if queue.exclusive { limits[queue.name] = limit }
+            } else {
+                scope.unlimited.append(queue.name)
+            }
         }
         scope.unlimited.sort()
         if limits.isEmpty { return scope }
@@ -289,19 +319,27 @@ enum ClaimStatements {
     /// The chosen runs are locked by this transaction (``choose(_:_:_:_:)``), so the update needs
     /// no `status = 'queued'`, and must not have it: that condition lets PostgreSQL find the rows
     /// by scanning `runs_claim` instead of by the primary key (see ``DirectClaimStatements``).
+    ///
+    /// The statement first locks the rows of `scope.unlocked` `FOR SHARE` (step 3) and leaves out
+    /// the runs of a queue whose locked row has since got a limit or been paused.
     private static func start(
-        _ chosen: [Candidate], _ request: ClaimRequest, flush: Bool, _ t: Tables, _ session: Session
+        _ chosen: [Candidate], _ request: ClaimRequest, _ scope: Scope, flush: Bool, _ t: Tables, _ session: Session
     ) async throws -> [RunRecord] {
         let now = ColumnCoding.time(request.now)
         let sequences = chosen.map(\.order.sequence)
         let runs = try await session.map(
             """
+            WITH settings AS (
+                SELECT name, concurrency, paused FROM \(unescaped: t.queues)
+                WHERE name = ANY(\(scope.unlocked)) ORDER BY name COLLATE "C" FOR SHARE
+            )
             UPDATE \(unescaped: t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
                 worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),
                 submitted_at = coalesce(submitted_at, \(now)), updated_at = \(now), cancel_requested_at = NULL,
                 attempt_started_at = \(now)
             FROM \(unescaped: commitSetting(durable: flush)) AS commit_setting
             WHERE sequence = ANY(\(sequences))
+                AND queue NOT IN (SELECT name FROM settings WHERE concurrency IS NOT NULL OR paused)
             RETURNING \(unescaped: RunColumns.selection)
             """,
             RunColumns.record

@@ -14,6 +14,18 @@ import PostgresNIO
 /// hold, the statement changes nothing and says so, and the claim takes the full path. Unless the
 /// claim is `durable`, its commit does not wait for the disk (``ClaimStatements/commitSetting(durable:)``):
 /// the queues it claims from have no limit.
+///
+/// The statement reads the named queues' settings `FOR SHARE`, so a change that gives a queue a
+/// limit or pauses it (an `UPDATE` of its row) and this claim are ordered: a change made first
+/// and not yet committed holds the claim until it commits, and the claim then reads the row as
+/// changed (PostgreSQL rechecks a locked row's newest version under `READ COMMITTED`) and
+/// declines; a claim made first holds the change until the claim commits, so the claims that
+/// count executing runs against the new limit see its runs. Without the lock the claim read
+/// the settings as of its start and could take runs of a queue whose limit committed in the
+/// meantime, uncounted by another process's claim. The rows are locked in the order of their
+/// names' bytes, as ``ClaimStatements`` and ``PostgresRunStore/upsertQueues(_:)`` lock them.
+/// A queue with no row (never declared by a worker) has nothing to lock: a limit that first
+/// creates its row is not ordered with a claim in flight.
 enum DirectClaimStatements {
     /// What the statement did.
     enum Outcome {
@@ -43,10 +55,10 @@ enum DirectClaimStatements {
             )
         }
         let sql = """
-            WITH limits AS (
-                SELECT NOT EXISTS (
-                    SELECT 1 FROM \(t.queues) WHERE name = ANY(\(names)) AND (concurrency IS NOT NULL OR paused)
-                ) AS unlimited
+            WITH settings AS (
+                SELECT concurrency, paused FROM \(t.queues) WHERE name = ANY(\(names)) ORDER BY name COLLATE "C" FOR SHARE
+            ), limits AS (
+                SELECT NOT EXISTS (SELECT 1 FROM settings WHERE concurrency IS NOT NULL OR paused) AS unlimited
             ), gate AS (
                 SELECT (SELECT unlimited FROM limits) AND NOT EXISTS (
                     SELECT 1 FROM \(t.runs) WHERE status IN \(Schema.parkedList) AND scheduled_at <= \(now)

@@ -55,7 +55,7 @@ struct PreparedQueryTests {
                 }
                 let statements = try await first.session { session in try await Self.prepared(session) }
                 let inserts = statements.values.filter { $0.hasPrefix("WITH inserted AS (INSERT INTO") }
-                let claims = statements.values.filter { $0.hasPrefix("WITH limits AS") }
+                let claims = statements.values.filter { $0.hasPrefix("WITH settings AS") && $0.contains("candidates") }
                 let dueTimes = statements.values.filter { $0.contains("min(scheduled_at)") }
                 #expect(
                     inserts.count == 2 && claims.count == 2 && dueTimes.count == 2,

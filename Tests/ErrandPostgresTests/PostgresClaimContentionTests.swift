@@ -75,6 +75,37 @@ struct PostgresClaimContentionTests {
         }
     }
 
+    /// A queue first gets a limit (another process's `UPDATE` of its row, not yet committed)
+    /// while a claim on it starts: the claim waits for the change and counts the limit, through
+    /// the one-statement path (a queue list) and the full one (none). Without the wait, a claim
+    /// that read the queue as unlimited took five runs, uncounted by a claim that came after.
+    @Test(arguments: [true, false])
+    func aLimitGivenWhileAClaimStartsHoldsForThatClaim(namingTheQueue: Bool) async throws {
+        try await TestDatabase.withStores { make in
+            let store = try await make()
+            let now = Date()
+            try await store.upsertQueues([QueueConfig(name: "q", concurrency: nil)])
+            _ = try await store.insertRuns((0..<10).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+            let request = ClaimRequest(workerID: "w", queues: namingTheQueue ? ["q"] : nil, limit: 5, now: now, leaseUntil: now + 60)
+            try await TestDatabase.withClient(maximumConnections: 1) { client in
+                try await client.withConnection { connection in
+                    let logger = Logger(label: "test")
+                    _ = try await connection.query("BEGIN", logger: logger)
+                    _ = try await connection.query(
+                        PostgresQuery(unsafeSQL: "UPDATE \"\(store.schema)\".queues SET concurrency = 2 WHERE name = 'q'"), logger: logger
+                    )
+                    let claim = Task { try await store.claimRuns(request) }
+                    try await Self.waitForLockWaits(1, in: store.schema, connection)
+                    _ = try await connection.query("COMMIT", logger: logger)
+                    let first = try await claim.value
+                    #expect(first.count <= 2, "claimed \(first.count) runs of a queue limited to 2")
+                }
+            }
+            _ = try await store.claimRuns(request)
+            #expect(try await store.countRuns(statuses: [.executing]) == 2)
+        }
+    }
+
     /// Waits until `count` statements on `schema` wait for a lock. `connection` may be inside a
     /// transaction, which would otherwise read the activity as it was at its first look.
     static func waitForLockWaits(_ count: Int, in schema: String, _ connection: PostgresConnection) async throws {
