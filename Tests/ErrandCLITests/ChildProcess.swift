@@ -7,41 +7,68 @@ import Glibc
 import Darwin
 #endif
 
-/// A running `errand` process whose standard output and error go to files.
-final class ChildProcess: @unchecked Sendable {
-    /// The process.
-    let process = Process()
+/// A running process (`errand`, or another program) whose standard output and error go to files.
+///
+/// Started with `posix_spawn`, not Foundation's `Process`: on Linux, `Process.run()` in the
+/// toolchain these tests run on reads past the end of its `readdir` buffer while it lists
+/// `/proc/self/fd`, and crashes the test process when that buffer ends a mapping (seen twice in
+/// full runs, in `Process.run()` → `memcpy`, with other tests holding many descriptors; fixed in
+/// swift-corelibs-foundation #5472). A dedicated thread waits for the process (not one of the
+/// cooperative pool's few).
+final class ChildProcess: Sendable {
+    /// The process id.
+    let pid: pid_t
     /// Where its standard output goes.
     let stdoutURL: URL
     /// Where its standard error goes.
     let stderrURL: URL
-    private let exit = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let exit = Mutex<(status: Int32?, waiters: [CheckedContinuation<Void, Never>])>((nil, []))
 
     /// Starts `errand` with `arguments` in `directory`, writing its output to files there named
     /// after `label`.
-    init(_ arguments: [String], in directory: URL, label: String) throws {
-        stdoutURL = directory.appendingPathComponent("\(label).stdout")
-        stderrURL = directory.appendingPathComponent("\(label).stderr")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = try ErrandBinary.url()
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [weak self] _ in self?.markExited() }
-        try process.run()
+    convenience init(_ arguments: [String], in directory: URL, label: String) throws {
+        try self.init(executable: try ErrandBinary.url().path, arguments, in: directory, label: label)
     }
 
-    /// The process id.
-    var pid: Int32 { process.processIdentifier }
+    /// Starts `executable` with `arguments` in `directory`, writing its output to files there
+    /// named after `label`.
+    init(executable: String, _ arguments: [String], in directory: URL, label: String) throws {
+        stdoutURL = directory.appendingPathComponent("\(label).stdout")
+        stderrURL = directory.appendingPathComponent("\(label).stderr")
+        pid = try Self.spawn(
+            [executable] + arguments, directory: directory.path, stdin: "/dev/null", stdout: stdoutURL.path, stderr: stderrURL.path
+        )
+        let thread = Thread { [self] in
+            let status = Self.waitBlocking(pid)
+            let waiters = exit.withLock { state in
+                state.status = status
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+        thread.name = "child-\(pid)"
+        thread.start()
+    }
 
     /// What the process wrote to standard output so far.
     var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
 
     /// What the process wrote to standard error so far.
     var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    /// Whether the process has not exited yet.
+    var isRunning: Bool { exit.withLock { $0.status == nil } }
+
+    /// Its exit status, or the signal that ended it (as Foundation's `Process` reports it); 0
+    /// while it runs.
+    var terminationStatus: Int32 {
+        guard let status = exit.withLock({ $0.status }) else { return 0 }
+        return Self.signal(status) ?? (status >> 8) & 0xff
+    }
+
+    /// Whether a signal ended the process.
+    var terminatedBySignal: Bool { exit.withLock { $0.status }.map { Self.signal($0) != nil } ?? false }
 
     /// Waits until the process exits; after `timeout` it is killed (SIGKILL) and `false` returned.
     func waitForExit(timeout: Duration) async -> Bool {
@@ -64,19 +91,61 @@ final class ChildProcess: @unchecked Sendable {
     private func exited() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = exit.withLock { state in
-                if !state.done { state.waiters.append(continuation) }
-                return state.done
+                if state.status == nil { state.waiters.append(continuation) }
+                return state.status != nil
             }
             if done { continuation.resume() }
         }
     }
 
-    private func markExited() {
-        let waiters = exit.withLock { state in
-            state.done = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
+    /// Starts `command` (its executable's path first) with `posix_spawn`: standard input, output
+    /// and error opened from the paths given (output files created or emptied), in `directory`
+    /// when given, with this process's environment and no other descriptor. Returns its pid.
+    static func spawn(_ command: [String], directory: String?, stdin: String, stdout: String, stderr: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else is inherited: a child may outlive the test (a restarted server), and an
+        // inherited descriptor (a CI runner's output pipe, a build lock) would stay open with it.
+        // Both are GNU extensions (glibc 2.29 and 2.34) that Swift's Glibc module does not declare.
+        _ = glibc("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self)(&actions, 3)
+        if let directory { _ = glibc("posix_spawn_file_actions_addchdir_np", as: AddChdir.self)(&actions, directory) }
+        let arguments = command.map { strdup($0) } + [nil]
+        defer { for argument in arguments { free(argument) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, arguments, environ)
+        guard spawned == 0 else { throw SpawnFailed(command: command, error: spawned) }
+        return pid
+    }
+
+    /// Waits (blocking the calling thread) for `pid` to exit; returns its wait status.
+    static func waitBlocking(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    /// The signal that ended a process, from its wait status (`WIFSIGNALED`/`WTERMSIG`).
+    private static func signal(_ status: Int32) -> Int32? {
+        let low = status & 0x7f
+        return low != 0 && low != 0x7f ? low : nil
+    }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    private static func glibc<T>(_ name: String, as type: T.Type) -> T {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { fatalError("glibc has no \(name) (the tests need glibc 2.34 or newer)") }
+        return unsafeBitCast(symbol, to: T.self)
+    }
+
+    /// `posix_spawn` failed.
+    struct SpawnFailed: Error, CustomStringConvertible {
+        var command: [String]
+        var error: Int32
+        var description: String { "could not start \(command[0]): \(String(cString: strerror(error)))" }
     }
 }

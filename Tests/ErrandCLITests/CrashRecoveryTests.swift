@@ -33,7 +33,7 @@ struct CrashRecoveryTests {
         let deadline = ContinuousClock.now + .seconds(30)
         var ready = false
         var busySince: ContinuousClock.Instant?
-        while ContinuousClock.now < deadline, first.process.isRunning {
+        while ContinuousClock.now < deadline, first.isRunning {
             let lines = StepLogLines(path: steps)
             if Self.triggeredCount(first.stdout) >= 600, lines.doneCount >= 20 {
                 let since = busySince ?? ContinuousClock.now
@@ -45,10 +45,10 @@ struct CrashRecoveryTests {
             }
             try await Task.sleep(for: .milliseconds(2))
         }
-        try #require(ready, "crash-worker did not trigger 600 runs and finish 20 within 30 s (running: \(first.process.isRunning)); stderr: \(first.stderr)")
+        try #require(ready, "crash-worker did not trigger 600 runs and finish 20 within 30 s (running: \(first.isRunning)); stderr: \(first.stderr)")
         kill(first.pid, SIGKILL)
         try #require(await first.waitForExit(timeout: .seconds(10)))
-        #expect(first.process.terminationReason == .uncaughtSignal)
+        #expect(first.terminatedBySignal)
         let reportedTriggered = Self.triggeredCount(first.stdout)
         let atKill = StepLogLines(path: steps)
         let cutShort = atKill.unfinished
@@ -59,7 +59,7 @@ struct CrashRecoveryTests {
         )
         let secondExited = await second.waitForExit(timeout: .seconds(150))
         try #require(secondExited, "the restarted crash-worker did not finish within 150 s; stderr: \(second.stderr)")
-        try #require(second.process.terminationStatus == 0, "the restarted crash-worker failed: \(second.stderr)")
+        try #require(second.terminationStatus == 0, "the restarted crash-worker failed: \(second.stderr)")
         #expect(second.stdout.contains("finished"))
 
         // 3. Check the database against what the first process reported and the step file.

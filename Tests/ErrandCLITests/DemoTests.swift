@@ -30,12 +30,12 @@ struct DemoTests {
         let sandbox = try CLISandbox()
         defer { sandbox.remove() }
         let demo = try ChildProcess(["demo", "--runs", "0", "--database", sandbox.database], in: sandbox.directory, label: "demo")
-        defer { if demo.process.isRunning { kill(demo.pid, SIGKILL) } }
+        defer { if demo.isRunning { kill(demo.pid, SIGKILL) } }
         let id = try await sandbox.trigger("send-welcome-email", "--payload", #"{"address": "a@example.com"}"#)
 
         let deadline = ContinuousClock.now + .seconds(30)
         var completed = false
-        while ContinuousClock.now < deadline, demo.process.isRunning, !completed {
+        while ContinuousClock.now < deadline, demo.isRunning, !completed {
             completed = demo.stdout.split(separator: "\n").contains { $0.contains(id) && $0.hasSuffix(" completed") }
             if !completed { try await Task.sleep(for: .milliseconds(20)) }
         }
@@ -43,7 +43,7 @@ struct DemoTests {
 
         kill(demo.pid, SIGTERM)
         #expect(await demo.waitForExit(timeout: .seconds(20)))
-        #expect(demo.process.terminationReason == .exit && demo.process.terminationStatus == 0, "\(demo.stderr)")
+        #expect(!demo.terminatedBySignal && demo.terminationStatus == 0, "\(demo.stderr)")
 
         let shown = try CLISandbox.object(try await sandbox.errand("runs", "show", id, "--json").stdout)
         #expect(shown["status"] as? String == "completed")

@@ -41,7 +41,7 @@ enum ErrandBinary {
         let child = try ChildProcess(arguments, in: directory, label: "errand-\(UUID().uuidString)")
         let exited = await child.waitForExit(timeout: timeout)
         guard exited else { throw TimedOut(arguments: arguments, timeout: timeout) }
-        return Output(status: child.process.terminationStatus, stdout: child.stdout, stderr: child.stderr)
+        return Output(status: child.terminationStatus, stdout: child.stdout, stderr: child.stderr)
     }
 
     /// An `errand` invocation did not finish in time.

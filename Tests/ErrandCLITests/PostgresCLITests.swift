@@ -112,7 +112,7 @@ struct PostgresCLITests {
         var sandboxes: [CLISandbox] = []
         var serves: [ChildProcess] = []
         defer {
-            for serve in serves where serve.process.isRunning { kill(serve.pid, SIGKILL) }
+            for serve in serves where serve.isRunning { kill(serve.pid, SIGKILL) }
             for sandbox in sandboxes { sandbox.remove() }
         }
         for _ in 0..<2 {

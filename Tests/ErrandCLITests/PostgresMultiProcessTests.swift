@@ -32,22 +32,19 @@ struct PostgresMultiProcessTests {
     @discardableResult
     static func psql(_ url: String, _ sql: String) throws -> String {
         let bin = ProcessInfo.processInfo.environment["ERRAND_POSTGRES_BIN"] ?? "/usr/lib/postgresql/15/bin"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bin + "/psql")
-        process.arguments = [url, "-v", "ON_ERROR_STOP=1", "-tAc", sql]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "psql failed on: \(sql)")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("errand-psql-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let pid = try ChildProcess.spawn(
+            [bin + "/psql", url, "-v", "ON_ERROR_STOP=1", "-tAc", sql], directory: nil, stdin: "/dev/null", stdout: output, stderr: "/dev/null"
+        )
+        try #require(ChildProcess.waitBlocking(pid) == 0, "psql failed on: \(sql)")
+        return try String(contentsOfFile: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Restarts the test server (`pg_ctl restart -m fast`: open connections are cut, the server
-    /// is down for a moment and comes back on the same port), as the `postgres` user. Started with
-    /// `posix_spawn` and reaped with `waitpid`, with all output to /dev/null and no other
-    /// descriptor open: the new server inherits pg_ctl's descriptors and outlives the test.
+    /// is down for a moment and comes back on the same port), as the `postgres` user, with all
+    /// output to /dev/null and no other descriptor open: the new server inherits pg_ctl's
+    /// descriptors and outlives the test.
     static func restartServer() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let data = environment["ERRAND_POSTGRES_DATA"] else {
@@ -58,25 +55,8 @@ struct PostgresMultiProcessTests {
         let log = URL(fileURLWithPath: data).deletingLastPathComponent().appendingPathComponent("server.log").path
         var command = [bin + "/pg_ctl", "-D", data, "-l", log, "-m", "fast", "-w", "-t", "60", "restart"]
         if getuid() == 0 { command = ["/usr/sbin/runuser", "-u", "postgres", "--"] + command }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor: Int32 in [0, 1, 2] {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        // Nothing else either: the server outlives the test, and an inherited descriptor (a CI
-        // runner's output pipe, a build lock) would stay open as long as it runs.
-        // (glibc 2.34+ has posix_spawn_file_actions_addclosefrom_np; Swift does not see its _GNU_SOURCE declaration.)
-        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        let closeFrom = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"))
-        _ = unsafeBitCast(closeFrom, to: CloseFrom.self)(&actions, 3)
-        let arguments = command.map { strdup($0) } + [nil]
-        defer { for argument in arguments { free(argument) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, arguments, environ)
-        try #require(spawned == 0, "could not start \(command[0]): error \(spawned)")
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let pid = try ChildProcess.spawn(command, directory: nil, stdin: "/dev/null", stdout: "/dev/null", stderr: "/dev/null")
+        let status = ChildProcess.waitBlocking(pid)
         try #require(status == 0, "pg_ctl restart failed (wait status \(status)); see \(log)")
     }
 
@@ -109,7 +89,7 @@ struct PostgresMultiProcessTests {
     func startWorkers(_ url: String, runs: Int, steps: String, in directory: URL) async throws -> [ChildProcess] {
         let first = try ChildProcess(workerArguments(url, runs: runs, steps: steps), in: directory, label: "worker-0")
         let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, first.process.isRunning, !first.stdout.contains("triggered") {
+        while ContinuousClock.now < deadline, first.isRunning, !first.stdout.contains("triggered") {
             try await Task.sleep(for: .milliseconds(20))
         }
         try #require(first.stdout.contains("triggered"), "the first worker triggered nothing: \(first.stderr)")
@@ -142,7 +122,7 @@ struct PostgresMultiProcessTests {
         }
 
         func stop() {
-            for worker in workers where worker.process.isRunning { kill(worker.pid, SIGKILL) }
+            for worker in workers where worker.isRunning { kill(worker.pid, SIGKILL) }
             try? FileManager.default.removeItem(at: directory)
         }
     }
@@ -175,7 +155,7 @@ struct PostgresMultiProcessTests {
         for worker in workers {
             let exited = await worker.waitForExit(timeout: .seconds(300))
             try #require(exited, "a worker did not finish: \(worker.stderr)")
-            #expect(worker.process.terminationStatus == 0, "\(worker.stderr)")
+            #expect(worker.terminationStatus == 0, "\(worker.stderr)")
         }
         try expectEveryRunCompletedOnce(url, runs: runs)
         let most = try Self.mostAtOnce(steps)
@@ -204,14 +184,14 @@ struct PostgresMultiProcessTests {
         }
         kill(victim.pid, SIGKILL)
         try #require(await victim.waitForExit(timeout: .seconds(10)))
-        #expect(victim.process.terminationReason == .uncaughtSignal)
+        #expect(victim.terminatedBySignal)
         // Its attempts left open (one per run it was executing; an open attempt lives in the run's
         // row until it ends): their leases run out and the others rescue them as crashed.
         let orphaned = Int(try Self.psql(url, "SELECT count(*) FROM errand.runs WHERE status = 'executing' AND \(mine)")) ?? -1
         for worker in workers where worker !== victim {
             let exited = await worker.waitForExit(timeout: .seconds(300))
             try #require(exited, "a worker did not finish: \(worker.stderr)")
-            #expect(worker.process.terminationStatus == 0, "\(worker.stderr)")
+            #expect(worker.terminationStatus == 0, "\(worker.stderr)")
         }
         try expectEveryRunCompletedOnce(url, runs: runs)
         let crashed = Int(try Self.psql(url, "SELECT count(*) FROM \(Self.attempts) WHERE outcome = 'crashed'")) ?? -1
@@ -238,7 +218,7 @@ struct PostgresMultiProcessTests {
         for worker in workers {
             let exited = await worker.waitForExit(timeout: .seconds(300))
             try #require(exited, "a worker did not finish: \(worker.stderr)")
-            #expect(worker.process.terminationStatus == 0, "\(worker.stderr)")
+            #expect(worker.terminationStatus == 0, "\(worker.stderr)")
         }
         #expect(doneBefore < runs, "the restart came mid-load (\(doneBefore) of \(runs) done before it)")
         try expectEveryRunCompletedOnce(url, runs: runs)
@@ -274,7 +254,7 @@ struct PostgresMultiProcessTests {
         let project = "tasks:\n  tick:\n    shell: \"true\"\n    schedule: \"cron(* * * * ? *)\"\n"
         try project.write(to: directory.appendingPathComponent("errand.yml"), atomically: true, encoding: .utf8)
         var serves: [ChildProcess] = []
-        defer { for serve in serves where serve.process.isRunning { kill(serve.pid, SIGKILL) } }
+        defer { for serve in serves where serve.isRunning { kill(serve.pid, SIGKILL) } }
         for index in 0..<3 {
             serves.append(try ChildProcess(["serve", "--port", "0", "--database", url], in: directory, label: "serve-\(index)"))
         }

@@ -47,10 +47,10 @@ struct ServeFlagsTests {
             ["serve", "--port", "0", "--labels", "gpu,large", "--capacity", "8", "--database", sandbox.database],
             in: sandbox.directory, label: "serve"
         )
-        defer { if serve.process.isRunning { kill(serve.pid, SIGKILL) } }
+        defer { if serve.isRunning { kill(serve.pid, SIGKILL) } }
         let deadline = ContinuousClock.now + .seconds(30)
         var url: String?
-        while ContinuousClock.now < deadline, serve.process.isRunning, url == nil {
+        while ContinuousClock.now < deadline, serve.isRunning, url == nil {
             url = serve.stdout.split(separator: " ").first { $0.hasPrefix("http://") }.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             if url == nil { try await Task.sleep(for: .milliseconds(20)) }
         }

@@ -29,7 +29,7 @@ struct StepCrashTests {
         )
         let deadline = ContinuousClock.now + .seconds(60)
         var ready = false
-        while ContinuousClock.now < deadline, first.process.isRunning {
+        while ContinuousClock.now < deadline, first.isRunning {
             if Self.lines(log).filter({ $0.hasPrefix("committed ") }).count >= 150 {
                 ready = true
                 break
@@ -46,7 +46,7 @@ struct StepCrashTests {
             in: directory, label: "second"
         )
         try #require(await second.waitForExit(timeout: .seconds(150)), "the restarted crash-worker did not finish; stderr: \(second.stderr)")
-        try #require(second.process.terminationStatus == 0, "the restarted crash-worker failed: \(second.stderr)")
+        try #require(second.terminationStatus == 0, "the restarted crash-worker failed: \(second.stderr)")
 
         let store = try SQLiteRunStore(path: database)
         let runs = try await store.listRuns(RunQuery(limit: 1000)).runs

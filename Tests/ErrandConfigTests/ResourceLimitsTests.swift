@@ -47,7 +47,7 @@ struct ResourceLimitsTests {
         let yaml = """
             tasks:
               greedy:
-                command: ["\(try Python.path())", "-c", "\(program)"]
+                command: ["\(try await Python.path())", "-c", "\(program)"]
                 limits: { \(limit) }
                 retry: 1
             """
@@ -110,18 +110,22 @@ enum Python {
         var description: String { "these tests need python3 in PATH (the CI image has it)" }
     }
 
-    static func path() throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw Missing() }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !path.isEmpty else { throw Missing() }
+    /// Asks `python3` (found in PATH) for its own path. Started with ``ChildProcess`` (the
+    /// command tasks' `posix_spawn`), not Foundation's `Process`, whose `run()` can crash this
+    /// toolchain's test process (see the CLI tests' `ChildProcess`).
+    static func path() async throws -> String {
+        let child: ErrandConfig.ChildProcess
+        do {
+            child = try ChildProcess.start(
+                executable: "/usr/bin/env", arguments: ["env", "python3", "-c", "import sys; print(sys.executable)"],
+                environment: ProcessInfo.processInfo.environment, workingDirectory: "/", stdin: []
+            )
+        } catch {
+            throw Missing()
+        }
+        let outcome = await child.wait()
+        let path = String(decoding: outcome.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard outcome.status == .exited(0), !path.isEmpty else { throw Missing() }
         return path
     }
 }
