@@ -18,7 +18,8 @@ import PostgresNIO
 ///    that meets the change uncommitted reads the queue as changed once it commits: it then
 ///    claims nothing from that queue (counting needs the exclusive lock; the next claim takes
 ///    it). With no limited queue the shared locks are taken by step 6 instead (no round trip
-///    of their own). A queue with no row (never declared) has nothing to lock.
+///    of their own). A queue with no row (never declared) has nothing to lock until a row is
+///    made for it; one made since the first read is locked and read like the others.
 /// 4. Candidates, in claim order (priority, due time, sequence), each group read with an ordered
 ///    probe of `runs_claim` and `FOR UPDATE SKIP LOCKED`: for a limited queue, each concurrency
 ///    group (no key, and each key found by a skip scan) at most its free room; for an unlimited
@@ -60,7 +61,8 @@ enum ClaimStatements {
     struct Scope {
         /// Unpaused queues without a limit.
         var unlimited: [String] = []
-        /// Those of ``unlimited`` whose rows the claim has yet to lock `FOR SHARE` (in step 6).
+        /// Those of ``unlimited`` whose rows (if they have one by then) the claim has yet to lock
+        /// `FOR SHARE`, in step 6.
         var unlocked: [String] = []
         /// Groups of limited queues with free room, and that room.
         var room: [Group: Int] = [:]
@@ -126,7 +128,6 @@ enum ClaimStatements {
         let byName = Dictionary(settings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var scope = Scope()
         var limits: [String: Int] = [:]
-        var rowless: [String] = []
         for queue in queues {
             let setting = byName[queue]
             if setting?.paused == true { continue }
@@ -134,17 +135,19 @@ enum ClaimStatements {
                 limits[queue] = limit
             } else {
                 scope.unlimited.append(queue)
-                if setting == nil { rowless.append(queue) } else { scope.unlocked.append(queue) }
             }
         }
-        if limits.isEmpty { return scope }
+        if limits.isEmpty {
+            scope.unlocked = scope.unlimited
+            return scope
+        }
         // Every row in play, locked in one pass in code-point order (the order `upsertQueues`
         // and the one-statement claim take them in, whatever the database's collation): the
         // limited ones `FOR UPDATE`, the others `FOR SHARE`. The `LATERAL` subqueries lock each
         // name's row as the outer `unnest` reaches it, so the order is the array's. The settings
         // are read from the locked rows: a limit lowered or a pause set since the first read
-        // counts from here.
-        let names = (Array(limits.keys) + scope.unlocked).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // counts from here. A queue that had no row has none to lock unless one was made since.
+        let names = (Array(limits.keys) + scope.unlimited).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let exclusive = names.map { limits[$0] != nil }
         let locked = try await session.map(
             """
@@ -161,8 +164,7 @@ enum ClaimStatements {
             (name: try row.string(0), exclusive: try row.bool(1), concurrency: try row.optionalInt(2), paused: try row.bool(3))
         }
         limits = [:]
-        scope.unlimited = rowless
-        scope.unlocked = []
+        scope.unlimited = []
         for queue in locked where !queue.paused {
             if let limit = queue.concurrency {
                 // A queue that got its limit since the first read is held only `FOR SHARE`:
@@ -320,8 +322,9 @@ enum ClaimStatements {
     /// no `status = 'queued'`, and must not have it: that condition lets PostgreSQL find the rows
     /// by scanning `runs_claim` instead of by the primary key (see ``DirectClaimStatements``).
     ///
-    /// The statement first locks the rows of `scope.unlocked` `FOR SHARE` (step 3) and leaves out
-    /// the runs of a queue whose locked row has since got a limit or been paused.
+    /// The statement also locks the rows of `scope.unlocked` `FOR SHARE` (step 3), as far as it
+    /// reads them to decide on the chosen runs' queues, and leaves out the runs of a queue whose
+    /// locked row has since got a limit or been paused.
     private static func start(
         _ chosen: [Candidate], _ request: ClaimRequest, _ scope: Scope, flush: Bool, _ t: Tables, _ session: Session
     ) async throws -> [RunRecord] {

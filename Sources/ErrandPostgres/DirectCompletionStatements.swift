@@ -29,12 +29,11 @@ enum DirectCompletionStatements {
     /// The runs are locked in id order, as every other statement that locks several runs does
     /// (the full completion's `ORDER BY id FOR UPDATE`, the heartbeat's scan of the id index),
     /// so two of them that meet on the same runs (a resent batch, a heartbeat) wait for each
-    /// other rather than deadlock. The batch is bound sorted, and the update takes the runs in
-    /// the order of `v`: on a table with statistics its plan looks each run up by id, a few
-    /// against many. (A plan that scans a table too small to hold many runs, statistics or not,
-    /// takes them in the table's order, which is the same for every statement that scans it.)
+    /// other rather than deadlock: `v` is sorted by id, and the update takes the runs in its
+    /// order, as its plan looks each one up by id (a few against a table with statistics). On a
+    /// table too small for that plan the order is the scan's; a deadlock there is detected, and
+    /// the transaction retried.
     static func complete(_ completions: [AttemptCompletion], _ t: Tables, _ session: Session) async throws -> [RunID: RunRecord] {
-        let completions = completions.sorted { $0.runID.rawValue < $1.runID.rawValue }
         var b = Binder()
         let ids = b.add(completions.map(\.runID.rawValue), "text[]")
         let attempts = b.add(completions.map(\.attempt), "int8[]")
@@ -67,6 +66,7 @@ enum DirectCompletionStatements {
                     id, attempt, worker, status, ended_at, execution_nanoseconds, outcome,
                     error_type, error_name, error_message, error_stack, result, result_note, retry_at
                 )
+                ORDER BY id
             ), done AS (
                 UPDATE \(t.runs) AS r SET status = v.status, updated_at = v.ended_at, worker_id = NULL, lease_expires_at = NULL,
                     execution_nanoseconds = r.execution_nanoseconds + v.execution_nanoseconds,

@@ -29,6 +29,14 @@ extension PostgresRunStore {
         let perRun = Dictionary(completions.map { ($0.runID, 1) }, uniquingKeysWith: +)
         let direct = completions.filter { perRun[$0.runID] == 1 && DirectCompletionStatements.qualifies($0) }
         return try await transaction { [self] session in
+            if !direct.isEmpty, direct.count < completions.count {
+                // Both paths will lock runs: take all of them first, in the id order every
+                // statement that locks several runs follows, rather than the direct set and then
+                // the rest (a heartbeat holding one of the rest could wait for one of the first).
+                try await session.execute(
+                    "SELECT 1 FROM \(unescaped: tables.runs) WHERE id = ANY(\(Array(perRun.keys.map(\.rawValue)))) ORDER BY id FOR UPDATE"
+                )
+            }
             let applied = direct.isEmpty ? [:] : try await DirectCompletionStatements.complete(direct, tables, session)
             var results = completions.map { applied[$0.runID] }
             let rest = completions.indices.filter { results[$0] == nil }

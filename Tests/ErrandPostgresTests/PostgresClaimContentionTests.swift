@@ -75,34 +75,121 @@ struct PostgresClaimContentionTests {
         }
     }
 
-    /// A queue first gets a limit (another process's `UPDATE` of its row, not yet committed)
-    /// while a claim on it starts: the claim waits for the change and counts the limit, through
-    /// the one-statement path (a queue list) and the full one (none). Without the wait, a claim
-    /// that read the queue as unlimited took five runs, uncounted by a claim that came after.
-    @Test(arguments: [true, false])
-    func aLimitGivenWhileAClaimStartsHoldsForThatClaim(namingTheQueue: Bool) async throws {
+    /// A batch that completes one run directly and parks another (which the full completion
+    /// writes) meets a heartbeat of both runs that waits ahead of it for the parked one. The
+    /// batch must take both runs in id order before either path writes: taking the completed
+    /// run first, it held it while the heartbeat, once it had the parked run, waited for it (a
+    /// deadlock, 40P01 from one of the two here, which do not retry).
+    @Test func aBatchOfBothKindsMeetingAHeartbeatWaitsRatherThanDeadlock() async throws {
         try await TestDatabase.withStores { make in
-            let store = try await make()
+            let setup = try await make()
+            let strict = try PostgresRunStore(
+                client: try TestDatabase.shared.get(), schema: setup.schema, configuration: .init(transactionRetries: 0)
+            )
             let now = Date()
-            try await store.upsertQueues([QueueConfig(name: "q", concurrency: nil)])
-            _ = try await store.insertRuns((0..<10).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
-            let request = ClaimRequest(workerID: "w", queues: namingTheQueue ? ["q"] : nil, limit: 5, now: now, leaseUntil: now + 60)
+            _ = try await setup.insertRuns(
+                (0..<2_000).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now + 3_600) }, now: now
+            )
+            _ = try await setup.insertRuns((0..<2).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+            let claimed = try await setup.claimRuns(ClaimRequest(workerID: "w", queues: ["q"], limit: 2, now: now, leaseUntil: now + 60))
+            let ids = claimed.map(\.id).sorted { $0.rawValue < $1.rawValue }
+            try #require(ids.count == 2)
+            let (parked, completed) = (ids[0], ids[1])
             try await TestDatabase.withClient(maximumConnections: 1) { client in
                 try await client.withConnection { connection in
                     let logger = Logger(label: "test")
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \"\(setup.schema)\".runs"), logger: logger)
                     _ = try await connection.query("BEGIN", logger: logger)
                     _ = try await connection.query(
-                        PostgresQuery(unsafeSQL: "UPDATE \"\(store.schema)\".queues SET concurrency = 2 WHERE name = 'q'"), logger: logger
+                        PostgresQuery(unsafeSQL: "SELECT 1 FROM \"\(setup.schema)\".runs WHERE id = '\(parked.rawValue)' FOR UPDATE"), logger: logger
+                    )
+                    let heartbeat = Task { try await strict.heartbeat(runs: ids, workerID: "w", leaseUntil: now + 120, now: now) }
+                    try await Self.waitForLockWaits(1, in: setup.schema, connection)
+                    let batch = Task {
+                        try await strict.completeAttempts([
+                            AttemptCompletion(
+                                runID: completed, attempt: 1, guard: .worker("w"), endedAt: now + 1, outcome: .succeeded, status: .completed,
+                                result: Data("{}".utf8)
+                            ),
+                            AttemptCompletion(
+                                runID: parked, attempt: 1, guard: .worker("w"), endedAt: now + 1, outcome: .suspended, status: .waiting,
+                                retryAt: now + 60
+                            ),
+                        ])
+                    }
+                    try await Self.waitForLockWaits(2, in: setup.schema, connection)
+                    _ = try await connection.query("COMMIT", logger: logger)
+                    _ = try await heartbeat.value
+                    let results = try await batch.value
+                    #expect(results.map { $0?.status } == [.completed, .waiting])
+                }
+            }
+        }
+    }
+
+    /// How a claim reaches a queue in ``aLimitOrPauseGivenWhileAClaimStartsHoldsForThatClaim(path:change:)``.
+    enum ClaimPath: String, CaseIterable, Sendable {
+        /// The one-statement claim (the queue named, unlimited).
+        case oneStatement
+        /// The full claim with no limited queue (no queue named).
+        case full
+        /// The full claim that also locks a limited queue (both named).
+        case fullWithALimitedQueue
+    }
+
+    /// What another process does to the queue while the claim starts.
+    enum QueueChange: String, CaseIterable, Sendable {
+        case limit, pause
+    }
+
+    /// An unlimited queue gets a limit of 2, or is paused, by another process (an `UPDATE` of its
+    /// row, not yet committed) while a claim on it starts: the claim waits for the change and
+    /// follows it, on every path. Before, a claim that read the queue as unlimited took five of
+    /// its runs, uncounted by the claims that came after.
+    @Test(arguments: ClaimPath.allCases, QueueChange.allCases)
+    func aLimitOrPauseGivenWhileAClaimStartsHoldsForThatClaim(path: ClaimPath, change: QueueChange) async throws {
+        try await TestDatabase.withStores { make in
+            let store = try await make()
+            let now = Date()
+            try await store.upsertQueues([QueueConfig(name: "q", concurrency: nil), QueueConfig(name: "l", concurrency: 5)])
+            // The queue's runs first, so they lead the claim order.
+            _ = try await store.insertRuns((0..<10).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+            if path == .fullWithALimitedQueue {
+                _ = try await store.insertRuns((0..<10).map { _ in NewRun(task: "t", queue: "l", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+            }
+            let queues: Set<String>? = switch path {
+            case .oneStatement: ["q"]
+            case .full: nil
+            case .fullWithALimitedQueue: ["l", "q"]
+            }
+            let request = ClaimRequest(workerID: "w", queues: queues, limit: 5, now: now, leaseUntil: now + 60)
+            let allowed = change == .limit ? 2 : 0
+            try await TestDatabase.withClient(maximumConnections: 1) { client in
+                try await client.withConnection { connection in
+                    let logger = Logger(label: "test")
+                    func executingInQ() async throws -> Int {
+                        let rows = try await connection.query(
+                            PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \"\(store.schema)\".runs WHERE queue = 'q' AND status = 'executing'"),
+                            logger: logger
+                        )
+                        var count = -1
+                        for try await value in rows.decode(Int64.self) { count = Int(value) }
+                        return count
+                    }
+                    _ = try await connection.query("BEGIN", logger: logger)
+                    let set = change == .limit ? "concurrency = 2" : "paused = true"
+                    _ = try await connection.query(
+                        PostgresQuery(unsafeSQL: "UPDATE \"\(store.schema)\".queues SET \(set) WHERE name = 'q'"), logger: logger
                     )
                     let claim = Task { try await store.claimRuns(request) }
                     try await Self.waitForLockWaits(1, in: store.schema, connection)
                     _ = try await connection.query("COMMIT", logger: logger)
                     let first = try await claim.value
-                    #expect(first.count <= 2, "claimed \(first.count) runs of a queue limited to 2")
+                    #expect(first.filter { $0.queue == "q" }.count <= allowed, "claimed \(first.count) runs: \(first.map(\.queue))")
+                    _ = try await store.claimRuns(request)
+                    #expect(try await executingInQ() == allowed)
                 }
             }
-            _ = try await store.claimRuns(request)
-            #expect(try await store.countRuns(statuses: [.executing]) == 2)
         }
     }
 
