@@ -1,11 +1,6 @@
 import Foundation
-import Synchronization
-
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Synchronization
 
 /// A running process (`errand`, or another program) whose standard output and error go to files.
 ///
@@ -61,7 +56,7 @@ final class ChildProcess: Sendable {
     var isRunning: Bool { exit.withLock { $0.status == nil } }
 
     /// Its exit status, or the signal that ended it (as Foundation's `Process` reports it); 0
-    /// while it runs.
+    /// while it runs, 255 when its status was lost.
     var terminationStatus: Int32 {
         guard let status = exit.withLock({ $0.status }) else { return 0 }
         return Self.signal(status) ?? (status >> 8) & 0xff
@@ -100,7 +95,9 @@ final class ChildProcess: Sendable {
 
     /// Starts `command` (its executable's path first) with `posix_spawn`: standard input, output
     /// and error opened from the paths given (output files created or emptied), in `directory`
-    /// when given, with this process's environment and no other descriptor. Returns its pid.
+    /// when given, with this process's environment, no other descriptor, no blocked signal and
+    /// the default action for every signal a test sends or the test process ignores (the
+    /// spawning thread's mask and ignored signals would otherwise carry over). Returns its pid.
     static func spawn(_ command: [String], directory: String?, stdin: String, stdout: String, stderr: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -113,19 +110,33 @@ final class ChildProcess: Sendable {
         // Both are GNU extensions (glibc 2.29 and 2.34) that Swift's Glibc module does not declare.
         _ = glibc("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self)(&actions, 3)
         if let directory { _ = glibc("posix_spawn_file_actions_addchdir_np", as: AddChdir.self)(&actions, directory) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
         let arguments = command.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, arguments, environ)
+        let spawned = posix_spawn(&pid, command[0], &actions, &attributes, arguments, environ)
         guard spawned == 0 else { throw SpawnFailed(command: command, error: spawned) }
         return pid
     }
 
-    /// Waits (blocking the calling thread) for `pid` to exit; returns its wait status.
+    /// Waits (blocking the calling thread) for `pid` to exit; returns its wait status, or -1 when
+    /// its status could not be collected (then neither an exit code of 0 nor a signal).
     static func waitBlocking(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status
+        while true {
+            if waitpid(pid, &status, 0) == pid { return status }
+            if errno != EINTR { return -1 }
+        }
     }
 
     /// The signal that ended a process, from its wait status (`WIFSIGNALED`/`WTERMSIG`).

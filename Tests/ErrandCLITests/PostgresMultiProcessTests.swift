@@ -33,11 +33,12 @@ struct PostgresMultiProcessTests {
     static func psql(_ url: String, _ sql: String) throws -> String {
         let bin = ProcessInfo.processInfo.environment["ERRAND_POSTGRES_BIN"] ?? "/usr/lib/postgresql/15/bin"
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("errand-psql-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: output) }
+        defer { for file in [output, output + ".err"] { try? FileManager.default.removeItem(atPath: file) } }
         let pid = try ChildProcess.spawn(
-            [bin + "/psql", url, "-v", "ON_ERROR_STOP=1", "-tAc", sql], directory: nil, stdin: "/dev/null", stdout: output, stderr: "/dev/null"
+            [bin + "/psql", url, "-v", "ON_ERROR_STOP=1", "-tAc", sql], directory: nil, stdin: "/dev/null", stdout: output, stderr: output + ".err"
         )
-        try #require(ChildProcess.waitBlocking(pid) == 0, "psql failed on: \(sql)")
+        let status = ChildProcess.waitBlocking(pid)
+        try #require(status == 0, "psql failed (wait status \(status)) on: \(sql): \((try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "")")
         return try String(contentsOfFile: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
