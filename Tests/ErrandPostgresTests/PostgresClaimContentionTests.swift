@@ -26,28 +26,12 @@ struct PostgresClaimContentionTests {
     @Test func twoCopiesOfACompletionInOppositeOrdersWaitRatherThanDeadlock() async throws {
         try await TestDatabase.withStores { make in
             let setup = try await make()
-            let strict = try PostgresRunStore(
-                client: try TestDatabase.shared.get(), schema: setup.schema, configuration: .init(transactionRetries: 0)
-            )
-            let now = Date()
-            // Other runs, parked, so the runs are found by id as in a real table.
-            _ = try await setup.insertRuns(
-                (0..<2_000).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now + 3_600) }, now: now
-            )
-            _ = try await setup.insertRuns((0..<3).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
-            let claimed = try await setup.claimRuns(ClaimRequest(workerID: "w", queues: ["q"], limit: 3, now: now, leaseUntil: now + 60))
-            let ids = claimed.map(\.id).sorted { $0.rawValue < $1.rawValue }
-            try #require(ids.count == 3)
-            try await TestDatabase.withClient(maximumConnections: 2) { client in
+            let (strict, now) = (try Self.notRetrying(setup), Date())
+            let ids = try await Self.executingRuns(3, in: setup, now: now)
+            try await TestDatabase.withClient(maximumConnections: 1) { client in
                 try await client.withConnection { connection in
                     let logger = Logger(label: "test")
-                    // With statistics (as any table in use has) the completion looks the runs up
-                    // by id in its batch's order, rather than scanning a table it takes for tiny.
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \"\(setup.schema)\".runs"), logger: logger)
-                    _ = try await connection.query("BEGIN", logger: logger)
-                    _ = try await connection.query(
-                        PostgresQuery(unsafeSQL: "SELECT 1 FROM \"\(setup.schema)\".runs WHERE id = '\(ids[1].rawValue)' FOR UPDATE"), logger: logger
-                    )
+                    try await Self.hold(ids[1], of: setup, connection)
                     let completions = ids.map {
                         AttemptCompletion(
                             runID: $0, attempt: 1, guard: .worker("w"), endedAt: now + 1, outcome: .succeeded, status: .completed,
@@ -83,26 +67,13 @@ struct PostgresClaimContentionTests {
     @Test func aBatchOfBothKindsMeetingAHeartbeatWaitsRatherThanDeadlock() async throws {
         try await TestDatabase.withStores { make in
             let setup = try await make()
-            let strict = try PostgresRunStore(
-                client: try TestDatabase.shared.get(), schema: setup.schema, configuration: .init(transactionRetries: 0)
-            )
-            let now = Date()
-            _ = try await setup.insertRuns(
-                (0..<2_000).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now + 3_600) }, now: now
-            )
-            _ = try await setup.insertRuns((0..<2).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
-            let claimed = try await setup.claimRuns(ClaimRequest(workerID: "w", queues: ["q"], limit: 2, now: now, leaseUntil: now + 60))
-            let ids = claimed.map(\.id).sorted { $0.rawValue < $1.rawValue }
-            try #require(ids.count == 2)
+            let (strict, now) = (try Self.notRetrying(setup), Date())
+            let ids = try await Self.executingRuns(2, in: setup, now: now)
             let (parked, completed) = (ids[0], ids[1])
             try await TestDatabase.withClient(maximumConnections: 1) { client in
                 try await client.withConnection { connection in
                     let logger = Logger(label: "test")
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \"\(setup.schema)\".runs"), logger: logger)
-                    _ = try await connection.query("BEGIN", logger: logger)
-                    _ = try await connection.query(
-                        PostgresQuery(unsafeSQL: "SELECT 1 FROM \"\(setup.schema)\".runs WHERE id = '\(parked.rawValue)' FOR UPDATE"), logger: logger
-                    )
+                    try await Self.hold(parked, of: setup, connection)
                     let heartbeat = Task { try await strict.heartbeat(runs: ids, workerID: "w", leaseUntil: now + 120, now: now) }
                     try await Self.waitForLockWaits(1, in: setup.schema, connection)
                     let batch = Task {
@@ -125,6 +96,35 @@ struct PostgresClaimContentionTests {
                 }
             }
         }
+    }
+
+    /// A store on `setup`'s schema that does not retry a transaction, so a deadlock reaches the test.
+    static func notRetrying(_ setup: PostgresRunStore) throws -> PostgresRunStore {
+        try PostgresRunStore(client: try TestDatabase.shared.get(), schema: setup.schema, configuration: .init(transactionRetries: 0))
+    }
+
+    /// `count` runs executing for worker `w`, by id, among 2,000 parked ones (so the statements
+    /// find runs by id, as in a table in use).
+    static func executingRuns(_ count: Int, in store: PostgresRunStore, now: Date) async throws -> [RunID] {
+        _ = try await store.insertRuns(
+            (0..<2_000).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now + 3_600) }, now: now
+        )
+        _ = try await store.insertRuns((0..<count).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+        let claimed = try await store.claimRuns(ClaimRequest(workerID: "w", queues: ["q"], limit: count, now: now, leaseUntil: now + 60))
+        try #require(claimed.count == count)
+        return claimed.map(\.id).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// Gathers statistics on the runs (as any table in use has them: the statements then look
+    /// runs up by id, in their batch's order), then opens a transaction on `connection` that
+    /// holds run `id` `FOR UPDATE`.
+    static func hold(_ id: RunID, of store: PostgresRunStore, _ connection: PostgresConnection) async throws {
+        let logger = Logger(label: "test")
+        _ = try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \"\(store.schema)\".runs"), logger: logger)
+        _ = try await connection.query("BEGIN", logger: logger)
+        _ = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT 1 FROM \"\(store.schema)\".runs WHERE id = '\(id.rawValue)' FOR UPDATE"), logger: logger
+        )
     }
 
     /// How a claim reaches a queue in ``aLimitOrPauseGivenWhileAClaimStartsHoldsForThatClaim(path:change:)``.
