@@ -40,7 +40,7 @@ enum Schema {
     ///   orders listings and is their cursor.
     /// - `attempts`: one row per attempt of a run.
     /// - `queues`: settings; a claim locks the rows of the queues it claims from, limited ones
-///   exclusively (see ``ClaimStatements``).
+    ///   exclusively (see ``ClaimStatements``).
     /// - `schedules`, with at most one run per (schedule, occurrence) (`runs_occurrence`).
     /// - `steps`, `wait_tokens`: durable steps by (run, key), in `position` order; tokens with
     ///   unique idempotency keys.
