@@ -17,9 +17,11 @@ import PostgresNIO
 ///    change that gives one a limit or pauses it waits for the claims in flight, and a claim
 ///    that meets the change uncommitted reads the queue as changed once it commits: it then
 ///    claims nothing from that queue (counting needs the exclusive lock; the next claim takes
-///    it). With no limited queue the shared locks are taken by step 6 instead (no round trip
-///    of their own). A queue with no row (never declared) has nothing to lock until a row is
-///    made for it; one made since the first read is locked and read like the others.
+///    it). A shared lock is taken only when ``QueueSettingsLock`` says no change of the queue is
+///    coming; otherwise the queue sits this claim out too, so a change is never starved. With
+///    no limited queue the shared locks are taken by step 6 instead (no round trip of their
+///    own). A queue with no row (never declared) has nothing to lock until a row is made for
+///    it; one made since the first read is locked and read like the others.
 /// 4. Candidates, in claim order (priority, due time, sequence), each group read with an ordered
 ///    probe of `runs_claim` and `FOR UPDATE SKIP LOCKED`: for a limited queue, each concurrency
 ///    group (no key, and each key found by a skip scan) at most its free room; for an unlimited
@@ -151,21 +153,27 @@ enum ClaimStatements {
         let exclusive = names.map { limits[$0] != nil }
         let locked = try await session.map(
             """
-            SELECT n.name, n.exclusive, coalesce(x.concurrency, s.concurrency), coalesce(x.paused, s.paused, false)
+            SELECT n.name, n.exclusive, coalesce(x.concurrency, s.concurrency), coalesce(x.paused, s.paused, false),
+                x.held OR s.held OR NOT EXISTS (SELECT 1 FROM \(unescaped: t.queues) WHERE name = n.name)
             FROM unnest(\(names)::text[], \(exclusive)::bool[]) AS n(name, exclusive)
             LEFT JOIN LATERAL (
-                SELECT concurrency, paused FROM \(unescaped: t.queues) WHERE name = n.name AND n.exclusive FOR UPDATE
+                SELECT concurrency, paused, true AS held FROM \(unescaped: t.queues) WHERE name = n.name AND n.exclusive FOR UPDATE
             ) AS x ON true
             LEFT JOIN LATERAL (
-                SELECT concurrency, paused FROM \(unescaped: t.queues) WHERE name = n.name AND NOT n.exclusive FOR SHARE
+                SELECT concurrency, paused, true AS held FROM \(unescaped: t.queues)
+                WHERE name = n.name AND NOT n.exclusive AND \(unescaped: QueueSettingsLock.shared("name", t)) FOR SHARE
             ) AS s ON true
             """
         ) { row in
-            (name: try row.string(0), exclusive: try row.bool(1), concurrency: try row.optionalInt(2), paused: try row.bool(3))
+            (
+                name: try row.string(0), exclusive: try row.bool(1), concurrency: try row.optionalInt(2), paused: try row.bool(3),
+                settled: try row.optionalBool(4) ?? false
+            )
         }
         limits = [:]
         scope.unlimited = []
-        for queue in locked where !queue.paused {
+        // A queue whose row was not locked (a change of it is coming) sits this claim out.
+        for queue in locked where queue.settled && !queue.paused {
             if let limit = queue.concurrency {
                 // A queue that got its limit since the first read is held only `FOR SHARE`:
                 // it sits this claim out.
@@ -322,9 +330,9 @@ enum ClaimStatements {
     /// no `status = 'queued'`, and must not have it: that condition lets PostgreSQL find the rows
     /// by scanning `runs_claim` instead of by the primary key (see ``DirectClaimStatements``).
     ///
-    /// The statement also locks the rows of `scope.unlocked` `FOR SHARE` (step 3), as far as it
-    /// reads them to decide on the chosen runs' queues, and leaves out the runs of a queue whose
-    /// locked row has since got a limit or been paused.
+    /// The statement also locks the rows of `scope.unlocked` `FOR SHARE` (step 3) and leaves out
+    /// the runs of a queue whose locked row has since got a limit or been paused, or whose row
+    /// it did not lock (a change of it is coming, ``QueueSettingsLock``).
     private static func start(
         _ chosen: [Candidate], _ request: ClaimRequest, _ scope: Scope, flush: Bool, _ t: Tables, _ session: Session
     ) async throws -> [RunRecord] {
@@ -334,7 +342,8 @@ enum ClaimStatements {
             """
             WITH settings AS (
                 SELECT name, concurrency, paused FROM \(unescaped: t.queues)
-                WHERE name = ANY(\(scope.unlocked)) ORDER BY name COLLATE "C" FOR SHARE
+                WHERE name = ANY(\(scope.unlocked)) AND \(unescaped: QueueSettingsLock.shared("name", t))
+                ORDER BY name COLLATE "C" FOR SHARE
             )
             UPDATE \(unescaped: t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
                 worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),
@@ -343,6 +352,9 @@ enum ClaimStatements {
             FROM \(unescaped: commitSetting(durable: flush)) AS commit_setting
             WHERE sequence = ANY(\(sequences))
                 AND queue NOT IN (SELECT name FROM settings WHERE concurrency IS NOT NULL OR paused)
+                AND queue NOT IN (
+                    SELECT name FROM \(unescaped: t.queues) WHERE name = ANY(\(scope.unlocked)) EXCEPT SELECT name FROM settings
+                )
             RETURNING \(unescaped: RunColumns.selection)
             """,
             RunColumns.record

@@ -23,9 +23,11 @@ import PostgresNIO
 /// count executing runs against the new limit see its runs. Without the lock the claim read
 /// the settings as of its start and could take runs of a queue whose limit committed in the
 /// meantime, uncounted by another process's claim. The rows are locked in the order of their
-/// names' bytes, as ``ClaimStatements`` and ``PostgresRunStore/upsertQueues(_:)`` lock them.
-/// A queue with no row (never declared by a worker) has nothing to lock: a limit that first
-/// creates its row is not ordered with a claim in flight.
+/// names' bytes, as ``ClaimStatements`` and ``PostgresRunStore/upsertQueues(_:)`` lock them,
+/// and only when ``QueueSettingsLock`` says no change of the queue is coming (else the row is
+/// not read, and the statement declines as if a run were due: the full claim leaves the queue
+/// out this time). A queue with no row (never declared by a worker) has nothing to lock: a
+/// limit that first creates its row is not ordered with a claim in flight.
 enum DirectClaimStatements {
     /// What the statement did.
     enum Outcome {
@@ -33,7 +35,8 @@ enum DirectClaimStatements {
         case claimed([RunRecord])
         /// It changed nothing: the claim must take the full path. `limited` says whether that is
         /// because a named queue has a limit or is paused (which lasts), rather than because a
-        /// parked run is due or a candidate costs more than one slot (which pass).
+        /// parked run is due, a candidate costs more than one slot, or a change of a queue's
+        /// settings is coming (which pass).
         case declined(limited: Bool)
     }
 
@@ -56,11 +59,15 @@ enum DirectClaimStatements {
         }
         let sql = """
             WITH settings AS (
-                SELECT concurrency, paused FROM \(t.queues) WHERE name = ANY(\(names)) ORDER BY name COLLATE "C" FOR SHARE
+                SELECT concurrency, paused FROM \(t.queues)
+                WHERE name = ANY(\(names)) AND \(QueueSettingsLock.shared("name", t))
+                ORDER BY name COLLATE "C" FOR SHARE
             ), limits AS (
                 SELECT NOT EXISTS (SELECT 1 FROM settings WHERE concurrency IS NOT NULL OR paused) AS unlimited
             ), gate AS (
-                SELECT (SELECT unlimited FROM limits) AND NOT EXISTS (
+                SELECT (SELECT unlimited FROM limits)
+                    AND (SELECT count(*) FROM settings) = (SELECT count(*) FROM \(t.queues) WHERE name = ANY(\(names)))
+                    AND NOT EXISTS (
                     SELECT 1 FROM \(t.runs) WHERE status IN \(Schema.parkedList) AND scheduled_at <= \(now)
                 ) AS open
             ), candidates AS (

@@ -1,9 +1,10 @@
 import Errand
-import ErrandPostgres
 import Foundation
 import PostgresNIO
 import Synchronization
 import Testing
+
+@testable import ErrandPostgres
 
 /// A value tasks share.
 final class Shared<Value: Sendable>: Sendable {
@@ -190,6 +191,43 @@ struct PostgresClaimContentionTests {
                     #expect(try await executingInQ() == allowed)
                 }
             }
+        }
+    }
+
+    /// A pause waits for a claim in flight that holds the queue's row shared (here held open by
+    /// another connection, as a claim's statement holds it). A claim arriving meanwhile must
+    /// leave the queue alone rather than share the row too: PostgreSQL would let it in ahead of
+    /// the waiting pause, and a stream of such claims could keep the pause out for ever. Before
+    /// ``QueueSettingsLock`` the claim below took five runs while the pause waited.
+    @Test(arguments: [true, false])
+    func claimsArrivingWhileAPauseWaitsLeaveTheQueueAlone(namingTheQueue: Bool) async throws {
+        try await TestDatabase.withStores { make in
+            let store = try await make()
+            let now = Date()
+            try await store.upsertQueues([QueueConfig(name: "q", concurrency: nil)])
+            _ = try await store.insertRuns((0..<10).map { _ in NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: now) }, now: now)
+            let request = ClaimRequest(workerID: "w", queues: namingTheQueue ? ["q"] : nil, limit: 5, now: now, leaseUntil: now + 60)
+            try await TestDatabase.withClient(maximumConnections: 1) { client in
+                try await client.withConnection { connection in
+                    let logger = Logger(label: "test")
+                    _ = try await connection.query("BEGIN", logger: logger)
+                    _ = try await connection.query(
+                        PostgresQuery(unsafeSQL: """
+                            SELECT 1 FROM \(store.tables.queues)
+                            WHERE name = 'q' AND \(QueueSettingsLock.shared("name", store.tables)) FOR SHARE
+                            """),
+                        logger: logger
+                    )
+                    let pause = Task { try await store.setQueuePaused("q", paused: true) }
+                    try await Self.waitForLockWaits(1, in: store.schema, connection)
+                    let meanwhile = try await store.claimRuns(request)
+                    #expect(meanwhile.isEmpty, "claimed \(meanwhile.count) runs while the pause waited")
+                    _ = try await connection.query("COMMIT", logger: logger)
+                    try await pause.value
+                }
+            }
+            #expect(try await store.claimRuns(request).isEmpty, "the queue is paused")
+            #expect(try await store.countRuns(statuses: [.executing]) == 0)
         }
     }
 
