@@ -14,11 +14,11 @@ import PostgresNIO
 ///    point, and it counts the queue's executing runs only after it holds the lock, so it sees
 ///    the runs every earlier claim started (they committed before releasing the lock). The rows
 ///    of the unlimited queues are locked `FOR SHARE` in the same pass (claims share them), so a
-///    change that gives one a limit or pauses it waits for the claims in flight, and a claim
-///    that meets the change uncommitted reads the queue as changed once it commits: it then
-///    claims nothing from that queue (counting needs the exclusive lock; the next claim takes
-///    it). A shared lock is taken only when ``QueueSettingsLock`` says no change of the queue is
-///    coming; otherwise the queue sits this claim out too, so a change is never starved. With
+///    change that gives one a limit or pauses it waits for the claims in flight. A shared lock
+///    is taken only when ``QueueSettingsLock`` says no change of the queue is under way;
+///    otherwise the queue sits this claim out, so a change is never starved. A change that
+///    committed since the first read is read from the locked row, and a queue that got a limit
+///    so sits this claim out too (counting needs the exclusive lock; the next claim takes it). With
 ///    no limited queue the shared locks are taken by step 6 instead (no round trip of their
 ///    own). A queue with no row (never declared) has nothing to lock until a row is made for
 ///    it; one made since the first read is locked and read like the others.
@@ -140,7 +140,9 @@ enum ClaimStatements {
             }
         }
         if limits.isEmpty {
-            scope.unlocked = scope.unlimited
+            // Locked by `start` in this order (the names' bytes, the order every claim and
+            // change of the settings follows).
+            scope.unlocked = scope.unlimited.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             return scope
         }
         // Every row in play, locked in one pass in code-point order (the order `upsertQueues`
@@ -154,20 +156,20 @@ enum ClaimStatements {
         let locked = try await session.map(
             """
             SELECT n.name, n.exclusive, coalesce(x.concurrency, s.concurrency), coalesce(x.paused, s.paused, false),
-                x.held OR s.held OR NOT EXISTS (SELECT 1 FROM \(unescaped: t.queues) WHERE name = n.name)
+                coalesce(x.held OR s.held, NOT EXISTS (SELECT 1 FROM \(unescaped: t.queues) WHERE name = n.name))
             FROM unnest(\(names)::text[], \(exclusive)::bool[]) AS n(name, exclusive)
             LEFT JOIN LATERAL (
                 SELECT concurrency, paused, true AS held FROM \(unescaped: t.queues) WHERE name = n.name AND n.exclusive FOR UPDATE
             ) AS x ON true
             LEFT JOIN LATERAL (
                 SELECT concurrency, paused, true AS held FROM \(unescaped: t.queues)
-                WHERE name = n.name AND NOT n.exclusive AND \(unescaped: QueueSettingsLock.shared("name", t)) FOR SHARE
+                WHERE name = n.name AND NOT n.exclusive AND \(unescaped: QueueSettingsLock.shared(where: "name = n.name", t)) FOR SHARE
             ) AS s ON true
             """
         ) { row in
             (
                 name: try row.string(0), exclusive: try row.bool(1), concurrency: try row.optionalInt(2), paused: try row.bool(3),
-                settled: try row.optionalBool(4) ?? false
+                settled: try row.bool(4)
             )
         }
         limits = [:]
@@ -341,9 +343,10 @@ enum ClaimStatements {
         let runs = try await session.map(
             """
             WITH settings AS (
-                SELECT name, concurrency, paused FROM \(unescaped: t.queues)
-                WHERE name = ANY(\(scope.unlocked)) AND \(unescaped: QueueSettingsLock.shared("name", t))
-                ORDER BY name COLLATE "C" FOR SHARE
+                SELECT n.name, s.concurrency, s.paused FROM unnest(\(scope.unlocked)::text[]) AS n(name) CROSS JOIN LATERAL (
+                    SELECT concurrency, paused FROM \(unescaped: t.queues)
+                    WHERE name = n.name AND \(unescaped: QueueSettingsLock.shared(where: "name = n.name", t)) FOR SHARE
+                ) AS s
             )
             UPDATE \(unescaped: t.runs) SET status = 'executing', attempt_count = attempt_count + 1,
                 worker_id = \(request.workerID), lease_expires_at = \(ColumnCoding.time(request.leaseUntil)),

@@ -16,18 +16,22 @@ import PostgresNIO
 /// the queues it claims from have no limit.
 ///
 /// The statement reads the named queues' settings `FOR SHARE`, so a change that gives a queue a
-/// limit or pauses it (an `UPDATE` of its row) and this claim are ordered: a change made first
-/// and not yet committed holds the claim until it commits, and the claim then reads the row as
-/// changed (PostgreSQL rechecks a locked row's newest version under `READ COMMITTED`) and
-/// declines; a claim made first holds the change until the claim commits, so the claims that
-/// count executing runs against the new limit see its runs. Without the lock the claim read
-/// the settings as of its start and could take runs of a queue whose limit committed in the
-/// meantime, uncounted by another process's claim. The rows are locked in the order of their
-/// names' bytes, as ``ClaimStatements`` and ``PostgresRunStore/upsertQueues(_:)`` lock them,
-/// and only when ``QueueSettingsLock`` says no change of the queue is coming (else the row is
-/// not read, and the statement declines as if a run were due: the full claim leaves the queue
-/// out this time). A queue with no row (never declared by a worker) has nothing to lock: a
-/// limit that first creates its row is not ordered with a claim in flight.
+/// limit or pauses it (an `UPDATE` of its row, after its ``QueueSettingsLock``) and this claim
+/// are ordered:
+/// - a claim that locks the row first holds the change until the claim commits, so the claims
+///   that count executing runs against the new limit see its runs;
+/// - a change under way (holding or awaiting its `QueueSettingsLock`) keeps the claim off the
+///   row: the statement declines as if a run were due, and the full claim leaves the queue out
+///   while the change is pending;
+/// - a change that committed after the statement began is read all the same (PostgreSQL reads
+///   the newest version of a row it locks under `READ COMMITTED`), and the statement declines.
+///
+/// Without the lock the claim read the settings as of its start and could take runs of a queue
+/// whose limit committed in the meantime, uncounted by another process's claim. The rows are
+/// locked in the order of their names' bytes, as ``ClaimStatements`` and
+/// ``PostgresRunStore/upsertQueues(_:)`` lock them. A queue with no row (never declared by a
+/// worker) has nothing to lock: a limit that first creates its row is not ordered with a claim
+/// in flight.
 enum DirectClaimStatements {
     /// What the statement did.
     enum Outcome {
@@ -60,7 +64,7 @@ enum DirectClaimStatements {
         let sql = """
             WITH settings AS (
                 SELECT concurrency, paused FROM \(t.queues)
-                WHERE name = ANY(\(names)) AND \(QueueSettingsLock.shared("name", t))
+                WHERE name = ANY(\(names)) AND \(QueueSettingsLock.shared(where: "name = ANY(\(names))", t))
                 ORDER BY name COLLATE "C" FOR SHARE
             ), limits AS (
                 SELECT NOT EXISTS (SELECT 1 FROM settings WHERE concurrency IS NOT NULL OR paused) AS unlimited

@@ -2,11 +2,13 @@ import Errand
 import Foundation
 
 extension PostgresRunStore {
-    /// Creates or updates queue settings in one statement, keeping their pause flags. The rows
-    /// are written (and locked) in code-point order of their names, the order a claim locks
-    /// them in, so the two never wait for each other in a cycle; before that the statement
-    /// takes each queue's ``QueueSettingsLock`` in the same order, so claims arriving meanwhile
-    /// leave the queues alone instead of starving the write.
+    /// Creates or updates queue settings in one statement, keeping their pause flags. Only the
+    /// queues whose row is missing or has another limit are written (a worker's start repeats
+    /// its settings, and a write makes claims leave the queue alone for a moment). For those,
+    /// the statement first takes each queue's ``QueueSettingsLock`` (so claims arriving
+    /// meanwhile leave the queues alone instead of starving the write), then writes the rows in
+    /// code-point order of their names, the order a claim locks them in, so the two never wait
+    /// for each other in a cycle.
     public func upsertQueues(_ queues: [QueueConfig]) async throws {
         if queues.isEmpty { return }
         var latest: [String: Int?] = [:]
@@ -17,14 +19,18 @@ extension PostgresRunStore {
         try await session { [self] session in
             try await session.execute(
                 """
-                WITH announced AS (
-                    SELECT count(*) AS n FROM (
-                        SELECT \(unescaped: QueueSettingsLock.exclusive("g.name", tables)) FROM unnest(\(names)::text[]) AS g(name)
-                    ) AS l
+                WITH wanted AS (
+                    SELECT v.name, nullif(v.concurrency, -1) AS concurrency
+                    FROM unnest(\(names)::text[], \(limits)::int8[]) AS v(name, concurrency)
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM \(unescaped: tables.queues) AS q
+                        WHERE q.name = v.name AND q.concurrency IS NOT DISTINCT FROM nullif(v.concurrency, -1)
+                    )
+                ), announced AS (
+                    \(unescaped: QueueSettingsLock.exclusive(namesIn: "ARRAY(SELECT name FROM wanted)", tables))
                 )
                 INSERT INTO \(unescaped: tables.queues) (name, concurrency)
-                SELECT name, nullif(concurrency, -1) FROM unnest(\(names)::text[], \(limits)::int8[]) AS v(name, concurrency)
-                WHERE (SELECT n FROM announced) > 0
+                SELECT name, concurrency FROM wanted WHERE (SELECT keys FROM announced) > 0
                 ORDER BY name COLLATE "C"
                 ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency
                 """
@@ -38,8 +44,11 @@ extension PostgresRunStore {
         try await session { [self] session in
             try await session.execute(
                 """
-                WITH announced AS (SELECT \(unescaped: QueueSettingsLock.exclusive("g.name", tables)) FROM (SELECT \(name)::text AS name) AS g)
-                INSERT INTO \(unescaped: tables.queues) (name, concurrency, paused) SELECT \(name), NULL, \(paused) FROM announced
+                WITH target AS (SELECT \(name)::text AS name), announced AS (
+                    \(unescaped: QueueSettingsLock.exclusive(namesIn: "ARRAY(SELECT name FROM target)", tables))
+                )
+                INSERT INTO \(unescaped: tables.queues) (name, concurrency, paused)
+                SELECT name, NULL, \(paused) FROM target WHERE (SELECT keys FROM announced) > 0
                 ON CONFLICT (name) DO UPDATE SET paused = excluded.paused
                 """
             )

@@ -9,8 +9,8 @@
 /// SHARE` only when it gets the lock shared at once (`pg_try_advisory_xact_lock_shared`), which
 /// the lock manager refuses while a change holds it or waits for it. A claim refused so leaves
 /// the queue out this time; the claims in flight end, the change goes in, and the next claims
-/// read it. The lock is per schema and queue (the second key hashes both; two names that hash
-/// alike only share waits).
+/// read it. The lock is per schema and queue: its second key hashes both, so two names that
+/// hash alike share waits, and a change takes its keys in key order (never in a cycle).
 enum QueueSettingsLock {
     /// The first key ("ERQS").
     static let key: Int32 = 0x4552_5153
@@ -21,14 +21,24 @@ enum QueueSettingsLock {
         "hashtext('\(t.channel)/' || \(name))"
     }
 
-    /// A condition that takes the lock shared if it can at once (for a claim's `WHERE`, before
-    /// its `FOR SHARE`): false while a change of the queue named by `name` holds or awaits it.
-    static func shared(_ name: String, _ t: Tables) -> String {
-        "pg_try_advisory_xact_lock_shared(\(key), \(id(name, t)))"
+    /// A condition for a claim's `WHERE`, before its `FOR SHARE`: for a row whose `name` column
+    /// matches `match` (an SQL condition), takes the lock shared if it can at once, and is false
+    /// while a change of that queue holds or awaits it; for any other row it is null, and takes
+    /// nothing (PostgreSQL may test it before the claim's other conditions).
+    static func shared(where match: String, _ t: Tables) -> String {
+        "CASE WHEN \(match) THEN pg_try_advisory_xact_lock_shared(\(key), \(id("name", t))) END"
     }
 
-    /// An expression that takes the lock exclusively, waiting (for a change, before it writes).
-    static func exclusive(_ name: String, _ t: Tables) -> String {
-        "pg_advisory_xact_lock(\(key), \(id(name, t)))"
+    /// A query that takes the lock exclusively, waiting, for each queue named in the SQL text
+    /// array `names` (each key once, in key order), and yields one row: for a change, before it
+    /// writes.
+    static func exclusive(namesIn names: String, _ t: Tables) -> String {
+        """
+        SELECT count(*) AS keys FROM (
+            SELECT pg_advisory_xact_lock(\(key), k) FROM (
+                SELECT DISTINCT \(id("g.name", t)) AS k FROM unnest(\(names)) AS g(name) ORDER BY 1
+            ) AS sorted
+        ) AS taken
+        """
     }
 }
