@@ -18,10 +18,10 @@ import PostgresNIO
 ///    is taken only when ``QueueSettingsLock`` says no change of the queue is under way;
 ///    otherwise the queue sits this claim out, so a change is never starved. A change that
 ///    committed since the first read is read from the locked row, and a queue that got a limit
-///    so sits this claim out too (counting needs the exclusive lock; the next claim takes it). With
-///    no limited queue the shared locks are taken by step 6 instead (no round trip of their
-///    own). A queue with no row (never declared) has nothing to lock until a row is made for
-///    it; one made since the first read is locked and read like the others.
+///    so sits this claim out too (counting needs the exclusive lock; the next claim takes it).
+///    With no limited queue the shared locks are taken by step 6 instead (no round trip of
+///    their own). A queue with no row (never declared) has nothing to lock until a row is made
+///    for it; one made since the first read is locked and read like the others.
 /// 4. Candidates, in claim order (priority, due time, sequence), each group read with an ordered
 ///    probe of `runs_claim` and `FOR UPDATE SKIP LOCKED`: for a limited queue, each concurrency
 ///    group (no key, and each key found by a skip scan) at most its free room; for an unlimited

@@ -153,9 +153,10 @@ struct PostgresClaimContentionTests {
     }
 
     /// An unlimited queue gets a limit of 2, or is paused, by another process (an `UPDATE` of its
-    /// row, not yet committed) while a claim on it starts: the claim waits for the change and
-    /// follows it, on every path. Before, a claim that read the queue as unlimited took five of
-    /// its runs, uncounted by the claims that came after.
+    /// row, not yet committed, here without the ``QueueSettingsLock`` a store's change takes
+    /// first, so the claim gets to the row) while a claim on it starts: the claim waits for the
+    /// change and follows it, on every path. Before, a claim that read the queue as unlimited
+    /// took five of its runs, uncounted by the claims that came after.
     @Test(arguments: ClaimPath.allCases, QueueChange.allCases)
     func aLimitOrPauseGivenWhileAClaimStartsHoldsForThatClaim(path: ClaimPath, change: QueueChange) async throws {
         try await TestDatabase.withStores { make in
