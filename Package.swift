@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ErrandCLITests",
-            dependencies: ["Errand", "ErrandSQLite", "ErrandPostgres", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Errand", "ErrandSQLite", "ErrandPostgres", "ErrandConfig", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ErrandConfigTests",

@@ -2,14 +2,29 @@ import Glibc
 
 /// `posix_spawn` of a child in a new process group, its standard streams on pipes.
 enum Spawn {
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-    private static let addChdir: AddChdir = GlibcSymbol.load("posix_spawn_file_actions_addchdir_np")
+    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    /// `posix_spawn_file_actions_addchdir_np` (a GNU extension Swift's `Glibc` does not declare).
+    static let addChdir: AddChdir = GlibcSymbol.load("posix_spawn_file_actions_addchdir_np")
 
     /// Signals the child starts with the default action for, whatever this process does with them
     /// (a server may ignore `SIGPIPE`; ignored signals would otherwise survive `exec`).
     private static let defaultSignals: [Int32] = [
         SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM, SIGTTIN, SIGTTOU, SIGTSTP,
     ]
+
+    /// Sets `attributes` (initialized) so the child starts with no blocked signal and the
+    /// default action for ``defaultSignals``, whatever the spawning thread blocks and this
+    /// process ignores, along with the other `POSIX_SPAWN_*` `flags`.
+    static func resetSignals(_ attributes: inout posix_spawnattr_t, flags: Int32 = 0) {
+        posix_spawnattr_setflags(&attributes, Int16(flags | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in defaultSignals { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+    }
 
     /// Starts the child; returns its pid.
     ///
@@ -28,15 +43,8 @@ enum Spawn {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        resetSignals(&attributes, flags: POSIX_SPAWN_SETPGROUP)
         posix_spawnattr_setpgroup(&attributes, 0)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in defaultSignals { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
 
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -92,6 +92,12 @@ enum ClaimStatements {
         return try await start(chosen, request, scope, flush: flush, t, session)
     }
 
+    /// Queue names in the order every statement locks `queues` rows in: their UTF-8 bytes, the
+    /// order of `COLLATE "C"` (whatever the database's collation).
+    static func inLockOrder(_ names: [String]) -> [String] {
+        names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
     /// Promotes due runs, reads the settings (and, without a queue list, finds the queues
     /// holding queued runs) in one statement, then locks the limited queues and counts their
     /// executing runs.
@@ -142,7 +148,7 @@ enum ClaimStatements {
         if limits.isEmpty {
             // Locked by `start` in this order (the names' bytes, the order every claim and
             // change of the settings follows).
-            scope.unlocked = scope.unlimited.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            scope.unlocked = inLockOrder(scope.unlimited)
             return scope
         }
         // Every row in play, locked in one pass in code-point order (the order `upsertQueues`
@@ -151,7 +157,7 @@ enum ClaimStatements {
         // name's row as the outer `unnest` reaches it, so the order is the array's. The settings
         // are read from the locked rows: a limit lowered or a pause set since the first read
         // counts from here. A queue that had no row has none to lock unless one was made since.
-        let names = (Array(limits.keys) + scope.unlimited).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let names = inLockOrder(Array(limits.keys) + scope.unlimited)
         let exclusive = names.map { limits[$0] != nil }
         let locked = try await session.map(
             """

@@ -13,7 +13,7 @@ extension PostgresRunStore {
         if queues.isEmpty { return }
         var latest: [String: Int?] = [:]
         for queue in queues { latest[queue.name] = queue.concurrency }
-        let names = latest.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let names = latest.keys.sorted()
         // A limit travels as -1 for none: a bound array cannot hold NULL.
         let limits = names.map { latest[$0].flatMap { $0 } ?? -1 }
         try await session { [self] session in

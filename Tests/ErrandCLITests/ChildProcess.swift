@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Synchronization
 
+@testable import ErrandConfig
+
 /// A running process (`errand`, or another program) whose standard output and error go to files.
 ///
 /// Started with `posix_spawn`, not Foundation's `Process`: on Linux, `Process.run()` in the
@@ -95,9 +97,9 @@ final class ChildProcess: Sendable {
 
     /// Starts `command` (its executable's path first) with `posix_spawn`: standard input, output
     /// and error opened from the paths given (output files created or emptied), in `directory`
-    /// when given, with this process's environment, no other descriptor, no blocked signal and
-    /// the default action for every signal a test sends or the test process ignores (the
-    /// spawning thread's mask and ignored signals would otherwise carry over). Returns its pid.
+    /// when given, with this process's environment, no other descriptor, and signals as the
+    /// command tasks start with them (``Spawn/resetSignals(_:flags:)``: the spawning thread's
+    /// mask and this process's ignored signals would otherwise carry over). Returns its pid.
     static func spawn(_ command: [String], directory: String?, stdin: String, stdout: String, stderr: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -107,20 +109,14 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         // Nothing else is inherited: a child may outlive the test (a restarted server), and an
         // inherited descriptor (a CI runner's output pipe, a build lock) would stay open with it.
-        // Both are GNU extensions (glibc 2.29 and 2.34) that Swift's Glibc module does not declare.
-        _ = glibc("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self)(&actions, 3)
-        if let directory { _ = glibc("posix_spawn_file_actions_addchdir_np", as: AddChdir.self)(&actions, directory) }
+        // (`addclosefrom` is a glibc 2.34 extension Swift's Glibc does not declare; the change of
+        // directory and the signal set-up are the command tasks' own, from `Spawn`.)
+        _ = addCloseFrom(&actions, 3)
+        if let directory { _ = Spawn.addChdir(&actions, directory) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        Spawn.resetSignals(&attributes)
         let arguments = command.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
         var pid: pid_t = 0
@@ -146,12 +142,7 @@ final class ChildProcess: Sendable {
     }
 
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-
-    private static func glibc<T>(_ name: String, as type: T.Type) -> T {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { fatalError("glibc has no \(name) (the tests need glibc 2.34 or newer)") }
-        return unsafeBitCast(symbol, to: T.self)
-    }
+    private static let addCloseFrom: AddCloseFrom = GlibcSymbol.load("posix_spawn_file_actions_addclosefrom_np")
 
     /// `posix_spawn` failed.
     struct SpawnFailed: Error, CustomStringConvertible {
