@@ -80,14 +80,20 @@ extension PostgresRunStore {
     /// wants its sessions: `idle_in_transaction_session_timeout` of 10 seconds, so a process that
     /// dies inside a transaction never holds its locks (a queue's claim lock, say) for long.
     ///
+    /// Every session names its process in `pg_stat_activity.application_name`: `errand pid N`
+    /// by default, or the URL's `application_name` (as libpq reads it), so an operator can tell
+    /// which process holds a connection, a lock or a long transaction.
+    ///
     /// Only unencrypted connections are made (`sslmode=disable`, the default here); a URL asking
     /// for another `sslmode` is refused. The store's own settings in the URL
     /// (`prepared_statements`, `durable_claims`) are read by ``Configuration/init(url:)``.
     ///
     /// - Parameter maximumConnections: The pool's size.
-    /// - Throws: ``Errand/ErrandError`` (field `database`) for a URL that is not such a URL.
+    /// - Throws: ``Errand/ErrandError`` (field `database`) for a URL that is not such a URL, or
+    ///   (field `application_name`) for a name PostgreSQL would alter: longer than 63 bytes, or with
+    ///   a character outside printable ASCII.
     public static func clientConfiguration(url: String, maximumConnections: Int = 20) throws -> PostgresClient.Configuration {
-        let allowed = "postgres://user[:password]@host[:port][/database][?sslmode=disable&prepared_statements=on|off&durable_claims=on|off]"
+        let allowed = "postgres://user[:password]@host[:port][/database][?sslmode=disable&application_name=NAME&prepared_statements=on|off&durable_claims=on|off]"
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
               let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
         else {
@@ -103,8 +109,23 @@ extension PostgresRunStore {
             database: path.isEmpty ? user : (path.removingPercentEncoding ?? path), tls: .disable
         )
         configuration.options.maximumConnections = max(1, maximumConnections)
-        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "10s")]
+        configuration.options.additionalStartupParameters = [
+            ("idle_in_transaction_session_timeout", "10s"),
+            ("application_name", try applicationName(components.queryItems?.first { $0.name == "application_name" }?.value)),
+        ]
         return configuration
+    }
+
+    /// The URL's `application_name`, checked, or `errand pid N` for this process.
+    static func applicationName(_ given: String?) throws -> String {
+        guard let given else { return "errand pid \(ProcessInfo.processInfo.processIdentifier)" }
+        // PostgreSQL truncates names to 63 bytes and replaces bytes outside 32...126 with `?`.
+        guard !given.isEmpty, given.utf8.count <= 63, given.utf8.allSatisfy({ (32...126).contains($0) }) else {
+            throw ErrandError.invalidArgument(
+                field: "application_name", value: given, allowed: "1 to 63 printable ASCII characters (PostgreSQL alters any other name)"
+            )
+        }
+        return given
     }
 
     /// The URL with its password replaced by `***`, for error messages.

@@ -186,6 +186,11 @@ struct PostgresMultiProcessTests {
         kill(victim.pid, SIGKILL)
         try #require(await victim.waitForExit(timeout: .seconds(10)))
         #expect(victim.terminatedBySignal)
+        // A statement the victim sent may still run after its death (a claim commits, then finds
+        // the socket closed): count once its sessions (named by its pid) are all gone.
+        let sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'errand pid \(victim.pid)'"
+        let left = try await Self.poll(url, sessions, within: .seconds(10)) { $0 == "0" }
+        try #require(left == "0", "the killed worker's sessions ended (\(left) left)")
         // Its attempts left open (one per run it was executing; an open attempt lives in the run's
         // row until it ends): their leases run out and the others rescue them as crashed.
         let orphaned = Int(try Self.psql(url, "SELECT count(*) FROM errand.runs WHERE status = 'executing' AND \(mine)")) ?? -1
@@ -196,7 +201,8 @@ struct PostgresMultiProcessTests {
         }
         try expectEveryRunCompletedOnce(url, runs: runs)
         let crashed = Int(try Self.psql(url, "SELECT count(*) FROM \(Self.attempts) WHERE outcome = 'crashed'")) ?? -1
-        #expect(crashed == orphaned, "each attempt the kill left open was rescued as crashed (\(orphaned) left open)")
+        let byWorker = try Self.psql(url, "SELECT string_agg(worker_id || ': ' || n, ', ') FROM (SELECT worker_id, count(*) AS n FROM \(Self.attempts) WHERE outcome = 'crashed' GROUP BY worker_id) AS c")
+        #expect(crashed == orphaned, "each attempt the kill left open was rescued as crashed (\(orphaned) left open; crashed by worker: \(byWorker); victim \(victim.pid))")
         #expect(try Self.psql(url, "SELECT count(*) FROM \(Self.attempts) WHERE outcome = 'crashed' AND NOT (\(mine))") == "0",
                 "only the killed worker's attempts crashed")
         #expect(try Self.mostAtOnce(steps) <= 10)

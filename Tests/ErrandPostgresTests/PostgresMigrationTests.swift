@@ -121,4 +121,20 @@ struct PostgresMigrationTests {
         #expect(error?.field == "database")
         #expect(error?.message.contains("hunter2") == false, "the password is not repeated")
     }
+
+    @Test func sessionsNameTheirProcessOrTheURLsApplicationName() async throws {
+        func name(_ url: String) throws -> String? {
+            try PostgresRunStore.clientConfiguration(url: url).options.additionalStartupParameters.first { $0.0 == "application_name" }?.1
+        }
+        #expect(try name("postgres://app@db/jobs") == "errand pid \(ProcessInfo.processInfo.processIdentifier)")
+        #expect(try name("postgres://app@db/jobs?application_name=billing%20worker") == "billing worker")
+        for bad in [String(repeating: "a", count: 64), "caf%C3%A9", "tab%09name", ""] {
+            let error = #expect(throws: ErrandError.self) { try name("postgres://app@db/jobs?application_name=\(bad)") }
+            #expect(error?.field == "application_name", "\(bad)")
+        }
+        try await TestDatabase.withClient { client in
+            let rows = try await client.query("SELECT current_setting('application_name')").collect()
+            #expect(try rows.first?.decode(String.self) == "errand pid \(ProcessInfo.processInfo.processIdentifier)")
+        }
+    }
 }
