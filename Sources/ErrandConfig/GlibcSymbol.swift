@@ -11,4 +11,10 @@ enum GlibcSymbol {
         }
         return unsafeBitCast(symbol, to: T.self)
     }
+
+    /// The function named `name`, as a C function of type `T`, or `nil` when glibc lacks it.
+    static func loadIfPresent<T>(_ name: String, as type: T.Type = T.self) -> T? {
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, name) else { return nil }
+        return unsafeBitCast(symbol, to: T.self)
+    }
 }

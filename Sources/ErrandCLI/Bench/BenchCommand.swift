@@ -94,7 +94,6 @@ struct BenchCommand: AsyncParsableCommand {
         if !isPostgres { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
         let path = database ?? directory.appendingPathComponent("errand-bench.sqlite").path
         defer { if database == nil { try? FileManager.default.removeItem(at: directory) } }
-        let executable = BenchProcess.executablePath
         var figures: [BenchFigure] = []
         let settings = BenchSettings(
             database: path, sync: sync, jobs: jobs, single: single, batchJobs: batchJobs, batchSize: batchSize,
@@ -117,9 +116,9 @@ struct BenchCommand: AsyncParsableCommand {
                 try await BenchPhaseRunner.reset(settings)
                 let result: [BenchFigure]
                 if part == "latency" {
-                    result = try await BenchProcess.runLatency(executable: executable, settings: settings, note: note)
+                    result = try await BenchProcess.runLatency(settings: settings, note: note)
                 } else {
-                    result = try await BenchProcess.run(executable: executable, phase: part, settings: settings, note: note)
+                    result = try await BenchProcess.run(phase: part, settings: settings, note: note)
                 }
                 for figure in result {
                     figures.append(figure)

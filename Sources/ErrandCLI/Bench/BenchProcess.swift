@@ -12,56 +12,40 @@ enum BenchProcess {
     }
 
     /// Runs `errand bench-phase PHASE` and returns its figures plus its peak memory.
-    static func run(executable: String, phase: String, settings: BenchSettings, note: (String) -> Void) async throws -> [BenchFigure] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["bench-phase", phase, "--settings", settings.encoded]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+    static func run(phase: String, settings: BenchSettings, note: (String) -> Void) async throws -> [BenchFigure] {
+        let process = try PhaseProcess(["bench-phase", phase, "--settings", settings.encoded])
         var figures: [BenchFigure] = []
-        for line in PipeLines(output) {
+        while let line = process.nextLine() {
             if let figure = BenchFigure(wire: Substring(line)) {
                 figures.append(figure)
             } else if !line.isEmpty {
                 note(line.hasPrefix("#") ? String(line.dropFirst(2)) : line)
             }
         }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("phase \(phase) failed with exit status \(process.terminationStatus)")
-        }
+        let status = process.waitForExit()
+        guard status == 0 else { throw BenchError("phase \(phase) failed with exit status \(status)") }
         return figures
     }
 
     /// The latency phase: a worker process that sits idle, then a producer process that triggers
     /// runs paced apart; the worker reports the percentiles.
-    static func runLatency(executable: String, settings: BenchSettings, note: @escaping (String) -> Void) async throws -> [BenchFigure] {
-        let worker = Process()
-        worker.executableURL = URL(fileURLWithPath: executable)
-        worker.arguments = ["bench-phase", "latency-worker", "--settings", settings.encoded]
-        let output = Pipe()
-        worker.standardOutput = output
-        try worker.run()
+    static func runLatency(settings: BenchSettings, note: @escaping (String) -> Void) async throws -> [BenchFigure] {
+        let worker = try PhaseProcess(["bench-phase", "latency-worker", "--settings", settings.encoded])
         var figures: [BenchFigure] = []
-        var producer: Process?
-        for line in PipeLines(output) {
+        var producer: PhaseProcess?
+        while let line = worker.nextLine() {
             if line == "ready" {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = ["bench-phase", "latency-producer", "--settings", settings.encoded]
-                try process.run()
-                producer = process
+                producer = try PhaseProcess(["bench-phase", "latency-producer", "--settings", settings.encoded], pipeOutput: false)
             } else if let figure = BenchFigure(wire: Substring(line)) {
                 figures.append(figure)
             } else if !line.isEmpty {
                 note(line.hasPrefix("#") ? String(line.dropFirst(2)) : line)
             }
         }
-        worker.waitUntilExit()
-        producer?.waitUntilExit()
-        guard worker.terminationStatus == 0, producer?.terminationStatus == 0 else {
-            throw BenchError("phase latency failed (worker \(worker.terminationStatus), producer \(producer?.terminationStatus ?? -1))")
+        let workerStatus = worker.waitForExit()
+        let producerStatus = producer?.waitForExit()
+        guard workerStatus == 0, producerStatus == 0 else {
+            throw BenchError("phase latency failed (worker \(workerStatus), producer \(producerStatus.map(String.init) ?? "not started"))")
         }
         return figures
     }

@@ -93,44 +93,31 @@ enum EndToEndProcesses {
 
     /// One `e2e-worker` child: its standard input (closed to stop it) and its output lines.
     final class WorkerProcess {
-        let process = Process()
-        let input = Pipe()
-        let output = Pipe()
-        private var lines: PipeLines
+        private let process: PhaseProcess
 
         init(settings: BenchSettings) throws {
-            process.executableURL = URL(fileURLWithPath: BenchProcess.executablePath)
-            process.arguments = ["bench-phase", "e2e-worker", "--settings", settings.encoded]
-            process.standardInput = input
-            process.standardOutput = output
-            lines = PipeLines(output)
-            try process.run()
+            process = try PhaseProcess(["bench-phase", "e2e-worker", "--settings", settings.encoded], pipeInput: true)
         }
 
         /// Reads the worker's output up to its `ready` line.
         func waitUntilReady() throws {
-            while let line = lines.next() {
+            while let line = process.nextLine() {
                 if line == "ready" { return }
                 forward(line)
             }
-            throw BenchError("an e2e worker process exited before it was ready (status \(exitStatus()))")
+            throw BenchError("an e2e worker process exited before it was ready (status \(process.waitForExit()))")
         }
 
         /// Closes the worker's standard input: it shuts down gracefully.
         func stop() {
-            try? input.fileHandleForWriting.close()
+            process.closeInput()
         }
 
         /// Reads the rest of the worker's output and waits for it to exit; a failure is an error.
         func finish() throws {
-            while let line = lines.next() { forward(line) }
-            let status = exitStatus()
+            while let line = process.nextLine() { forward(line) }
+            let status = process.waitForExit()
             guard status == 0 else { throw BenchError("an e2e worker process failed with exit status \(status)") }
-        }
-
-        private func exitStatus() -> Int32 {
-            process.waitUntilExit()
-            return process.terminationStatus
         }
 
         /// Notes go on to the orchestrator; the worker's own figures (its peak memory) are dropped.

@@ -12,7 +12,8 @@ struct PipeLines: Sequence, IteratorProtocol {
     private var buffer = Data()
     private var finished = false
 
-    init(_ pipe: Pipe) { handle = pipe.fileHandleForReading }
+    /// Reads the descriptor `fd`, which it owns (and closes when it is gone).
+    init(fileDescriptor fd: Int32) { handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true) }
 
     mutating func next() -> String? {
         while true {
