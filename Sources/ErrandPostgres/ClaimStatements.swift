@@ -20,8 +20,9 @@ import PostgresNIO
 ///    committed since the first read is read from the locked row, and a queue that got a limit
 ///    so sits this claim out too (counting needs the exclusive lock; the next claim takes it).
 ///    With no limited queue the shared locks are taken by step 6 instead (no round trip of
-///    their own). A queue with no row (never declared) has nothing to lock until a row is made
-///    for it; one made since the first read is locked and read like the others.
+///    their own). Workers make a row for every queue they claim from at their start
+///    (``PostgresRunStore/createMissingQueues(_:)``); a queue with no row has nothing to lock
+///    until one is made, and one made since the first read is locked and read like the others.
 /// 4. Candidates, in claim order (priority, due time, sequence), each group read with an ordered
 ///    probe of `runs_claim` and `FOR UPDATE SKIP LOCKED`: for a limited queue, each concurrency
 ///    group (no key, and each key found by a skip scan) at most its free room; for an unlimited

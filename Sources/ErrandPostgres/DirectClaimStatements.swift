@@ -29,9 +29,11 @@ import PostgresNIO
 /// Without the lock the claim read the settings as of its start and could take runs of a queue
 /// whose limit committed in the meantime, uncounted by another process's claim. The rows are
 /// locked in the order of their names' bytes, as ``ClaimStatements`` and
-/// ``PostgresRunStore/upsertQueues(_:)`` lock them. A queue with no row (never declared by a
-/// worker) has nothing to lock: a limit that first creates its row is not ordered with a claim
-/// in flight.
+/// ``PostgresRunStore/upsertQueues(_:)`` lock them. Every queue a worker claims from has a row:
+/// its declared queues get theirs from `upsertQueues`, the others named in its configuration from
+/// ``PostgresRunStore/createMissingQueues(_:)``, both at its start. (A claim made through the
+/// store directly, for a queue no worker has started on, finds no row to lock, and a limit that
+/// first creates the row is not ordered with that claim.)
 enum DirectClaimStatements {
     /// What the statement did.
     enum Outcome {

@@ -38,6 +38,24 @@ extension PostgresRunStore {
         }
     }
 
+    /// Creates the queues that have no row yet, with no limit and not paused, in one statement.
+    /// No ``QueueSettingsLock`` is needed: a new row says what a claim already assumes of a queue
+    /// without one (no limit, not paused), and an existing row is neither changed nor locked
+    /// (`ON CONFLICT DO NOTHING`), so claims holding it are not waited for.
+    public func createMissingQueues(_ names: [String]) async throws {
+        if names.isEmpty { return }
+        try await session { [self] session in
+            try await session.execute(
+                """
+                INSERT INTO \(unescaped: tables.queues) (name, concurrency)
+                SELECT name, NULL::int8 FROM (SELECT DISTINCT name FROM unnest(\(names)::text[]) AS v(name)) AS v
+                ORDER BY name COLLATE "C"
+                ON CONFLICT (name) DO NOTHING
+                """
+            )
+        }
+    }
+
     /// Pauses or resumes a queue, creating it without a limit if unknown, after taking its
     /// ``QueueSettingsLock`` (so claims arriving meanwhile cannot starve the write).
     public func setQueuePaused(_ name: String, paused: Bool) async throws {

@@ -11,6 +11,7 @@ extension SQLiteRunStore {
         INSERT INTO queues (name, concurrency, paused) VALUES (?, NULL, ?)
         ON CONFLICT (name) DO UPDATE SET paused = excluded.paused
         """
+    private static let createQueueSQL = "INSERT INTO queues (name, concurrency) VALUES (?, NULL) ON CONFLICT (name) DO NOTHING"
     private static let unfinishedStatusList = RunStatus.allCases.filter { !$0.isFinal }.map { "'\($0.rawValue)'" }
         .joined(separator: ", ")
     private static let countsSQL = """
@@ -23,6 +24,15 @@ extension SQLiteRunStore {
         try await write { db in
             let statement = try db.cachedStatement(sql: Self.upsertQueueSQL)
             for queue in queues { try statement.execute(arguments: [queue.name, queue.concurrency]) }
+        }
+    }
+
+    /// Creates the queues that have no settings yet, with no limit and not paused.
+    public func createMissingQueues(_ names: [String]) async throws {
+        if names.isEmpty { return }
+        try await write { db in
+            let statement = try db.cachedStatement(sql: Self.createQueueSQL)
+            for name in names { try statement.execute(arguments: [name]) }
         }
     }
 

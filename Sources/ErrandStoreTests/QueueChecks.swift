@@ -61,6 +61,18 @@ enum QueueChecks {
         #expect(try await store.claim().isEmpty, "the new queue is paused")
     }
 
+    static func creatingMissingQueuesLeavesKnownOnesAlone(_ store: any RunStore) async throws {
+        try await store.upsertQueues([QueueConfig(name: "q", concurrency: 2)])
+        try await store.setQueuePaused("q", paused: true)
+        try await store.createMissingQueues(["q", "new", "new"])
+        #expect(try await store.queueState("q") == QueueState(config: QueueConfig(name: "q", concurrency: 2), paused: true, counts: [:]),
+                "a known queue keeps its limit and its pause")
+        #expect(try await store.queueState("new") == QueueState(config: QueueConfig(name: "new"), paused: false, counts: [:]),
+                "an unknown one is created, with no limit, not paused")
+        try await store.createMissingQueues([])
+        #expect(try await store.queueStates().map(\.config.name) == ["new", "q"])
+    }
+
     static func queueStatesCountByStatus(_ store: any RunStore) async throws {
         try await store.upsertQueues([QueueConfig(name: "empty", concurrency: 3)])
         try await store.insertDue(5, queue: "q")

@@ -42,6 +42,7 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
     case concurrencyKeyLimits
     case upsertKeepsPauseFlag
     case pausingUnknownQueueCreatesIt
+    case creatingMissingQueuesLeavesKnownOnesAlone
     case queueStatesCountByStatus
     // Leases
     case heartbeatExtendsLease
@@ -177,6 +178,7 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
         case .concurrencyKeyLimits: QueueChecks.concurrencyKeyLimits
         case .upsertKeepsPauseFlag: QueueChecks.upsertKeepsPauseFlag
         case .pausingUnknownQueueCreatesIt: QueueChecks.pausingUnknownQueueCreatesIt
+        case .creatingMissingQueuesLeavesKnownOnesAlone: QueueChecks.creatingMissingQueuesLeavesKnownOnesAlone
         case .queueStatesCountByStatus: QueueChecks.queueStatesCountByStatus
         case .heartbeatExtendsLease: LeaseChecks.heartbeatExtendsLease
         case .heartbeatReportsLostRuns: LeaseChecks.heartbeatReportsLostRuns

@@ -105,6 +105,7 @@ struct RunOnlyStore: RunStore {
     func nextDueTime(queues: Set<String>?) async throws -> Date? { try await base.nextDueTime(queues: queues) }
     func upsertQueues(_ queues: [QueueConfig]) async throws { try await base.upsertQueues(queues) }
     func setQueuePaused(_ name: String, paused: Bool) async throws { try await base.setQueuePaused(name, paused: paused) }
+    func createMissingQueues(_ names: [String]) async throws { try await base.createMissingQueues(names) }
     func queueStates() async throws -> [QueueState] { try await base.queueStates() }
     func steps(runID: RunID) async throws -> [StepRecord] { try await base.steps(runID: runID) }
     func saveStep(_ step: StepRecord, runID: RunID, attempt: Int) async throws -> Bool {

@@ -208,6 +208,25 @@ struct WorkerTests {
         #expect(try await test.errand.state(id)?.attempts.map(\.outcome) == [.crashed, .succeeded], "its late outcome changed nothing")
     }
 
+    @Test func everyQueueAWorkerClaimsFromHasSettingsAndOnlyItsDeclaredOnesAreChanged() async throws {
+        let store = MemoryRunStore()
+        try await store.upsertQueues([QueueConfig(name: "shared", concurrency: 3)])
+        try await store.setQueuePaused("shared", paused: true)
+        let test = TestErrand(
+            store: store, worker: WorkerConfiguration(id: "named", queues: ["limited", "shared", "elsewhere"], pollInterval: .seconds(3600))
+        )
+        try test.errand.register(TaskDefinition<Greeting, NoOutput>("limited", options: TaskOptions(queue: QueueOptions(name: "limited", concurrency: 2))) { _, _ in
+            NoOutput()
+        })
+        try await test.start()
+        let states = Dictionary(uniqueKeysWithValues: try await store.queueStates().map { ($0.config.name, $0) })
+        #expect(states["limited"]?.config.concurrency == 2, "a declared queue gets its task's limit")
+        #expect(states["shared"]?.config.concurrency == 3 && states["shared"]?.paused == true, "another process's settings are kept")
+        #expect(states["elsewhere"] == QueueState(config: QueueConfig(name: "elsewhere"), paused: false, counts: [:]),
+                "a queue only named in the configuration is created with no limit")
+        await test.stop()
+    }
+
     @Test func aWorkerNeedsAtLeastOneOutcomeWriter() {
         let error = #expect(throws: ErrandError.self) { try WorkerConfiguration(outcomeWriters: 0).validate() }
         #expect("\(error.map { "\($0)" } ?? "")".contains("outcomeWriters"))

@@ -61,6 +61,11 @@ public final class Worker: Service, Sendable {
         try await store.upsertQueues(declared)
         try await errand.storeDeclaredSubscriptions()
         let queues = configuration.queues ?? Set(declared.map(\.name))
+        // Queues named in the configuration that no task here declares get settings too (no
+        // limit, unless another process declared one), so limit and pause changes are ordered
+        // against this worker's claims of them as of its declared queues.
+        let undeclared = queues.subtracting(declared.map(\.name))
+        if !undeclared.isEmpty { try await store.createMissingQueues(undeclared.sorted()) }
         self.queues.withLock { $0 = queues }
         logger.info("worker started", metadata: ["worker": "\(configuration.id)", "concurrency": "\(configuration.concurrency)"])
         await withGracefulShutdownHandler {

@@ -6,7 +6,8 @@ public struct WorkerConfiguration: Sendable {
     public var id: String
     /// The queues to work on; `nil` = the queues of the tasks registered when the worker starts
     /// (so a worker never claims runs it has no handler for). Name queues explicitly to work on
-    /// queues of tasks this process does not define.
+    /// queues of tasks this process does not define; at the worker's start each of those that has
+    /// no settings yet gets them, with no limit (``RunStore/createMissingQueues(_:)``).
     public var queues: Set<String>?
     /// At most this many attempts' handlers at once in this worker (a run of cost *n* takes *n*
     /// of them). An attempt whose handler has returned gives its slot back while its outcome

@@ -307,6 +307,12 @@ public final class MemoryRunStore: RunStore {
         }
     }
 
+    public func createMissingQueues(_ names: [String]) async throws {
+        state.withLock { state in
+            for name in names where state.queues[name] == nil { state.queues[name] = QueueConfig(name: name) }
+        }
+    }
+
     public func setQueuePaused(_ name: String, paused: Bool) async throws {
         state.withLock { state in
             if state.queues[name] == nil { state.queues[name] = QueueConfig(name: name) }

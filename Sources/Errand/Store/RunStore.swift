@@ -86,6 +86,13 @@ public protocol RunStore: Sendable {
     /// Pauses or resumes a queue (creating it with no limit if unknown).
     func setQueuePaused(_ name: String, paused: Bool) async throws
 
+    /// Creates each of these queues that has no settings yet, with no limit and not paused;
+    /// leaves the others as they are. A worker calls it at its start for the queues it claims
+    /// from that none of its tasks declares, so every queue it claims from has settings: a store
+    /// that orders limit and pause changes against the claims in flight through the queue's
+    /// settings (PostgreSQL) then does so for these queues too.
+    func createMissingQueues(_ names: [String]) async throws
+
     /// Every known queue, and every queue that holds runs, with its counts.
     func queueStates() async throws -> [QueueState]
 

@@ -9,7 +9,7 @@ final class PhaseProcess {
     /// The process id.
     let pid: pid_t
     /// Its standard output, line by line; `nil` when it writes to this process's.
-    private(set) var output: PipeLines?
+    private var output: PipeLines?
     /// The write end of its standard input; `nil` when it has this process's, or once closed.
     private var input: Int32?
     /// Its termination status, once collected.
