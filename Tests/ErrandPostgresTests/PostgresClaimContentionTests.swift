@@ -204,7 +204,8 @@ struct PostgresClaimContentionTests {
     /// leave the queue alone rather than share the row too: PostgreSQL would let it in ahead of
     /// the waiting pause, and a stream of such claims could keep the pause out for ever. Before
     /// ``QueueSettingsLock`` the claim below took five runs while the pause waited. A worker's
-    /// start repeating the queue's unchanged settings does not wait at all.
+    /// start repeating the queue's unchanged settings, or making the rows it lacks, does not wait
+    /// at all.
     @Test(arguments: ClaimPath.allCases)
     func claimsArrivingWhileAPauseWaitsLeaveTheQueueAlone(path: ClaimPath) async throws {
         try await TestDatabase.withStores { make in
@@ -227,6 +228,7 @@ struct PostgresClaimContentionTests {
                         logger: logger
                     )
                     try await store.upsertQueues(settings)
+                    try await store.createMissingQueues(["l", "new", "q"])
                     let pause = Task { try await store.setQueuePaused("q", paused: true) }
                     try await Self.waitForLockWaits(1, in: store.schema, connection)
                     let meanwhile = try await store.claimRuns(request)
