@@ -6,10 +6,10 @@ enum GlibcSymbol {
     /// The function named `name`, as a C function of type `T`. Stops the program when glibc lacks
     /// it: Errand needs glibc 2.29 or newer.
     static func load<T>(_ name: String, as type: T.Type = T.self) -> T {
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, name) else {
+        guard let function = loadIfPresent(name, as: type) else {
             fatalError("glibc has no \(name); Errand's command tasks need glibc 2.29 or newer")
         }
-        return unsafeBitCast(symbol, to: T.self)
+        return function
     }
 
     /// The function named `name`, as a C function of type `T`, or `nil` when glibc lacks it.

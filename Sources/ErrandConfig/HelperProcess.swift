@@ -10,11 +10,11 @@ import Glibc
 ///
 /// A helper gets this process's environment, the standard streams asked for, no other
 /// descriptor, no blocked signal and the default action for the signals
-/// ``Spawn/resetSignals(_:flags:)`` names, whatever the spawning thread blocks and this process
+/// `Spawn.resetSignals(_:flags:)` names, whatever the spawning thread blocks and this process
 /// ignores. It stays in this process's process group (unlike a command task's process).
-public enum HelperProcess {
+package enum HelperProcess {
     /// Where one of a helper's standard streams goes.
-    public enum Stream: Sendable {
+    package enum Stream: Sendable {
         /// This process's own.
         case inherited
         /// A file: opened for reading as standard input; created (or emptied) for writing as
@@ -28,7 +28,7 @@ public enum HelperProcess {
     /// given; returns its pid.
     ///
     /// - Throws: ``CommandFailure`` naming the program and the system's reason.
-    public static func spawn(
+    package static func spawn(
         _ command: [String], directory: String? = nil, stdin: Stream = .inherited, stdout: Stream = .inherited,
         stderr: Stream = .inherited
     ) throws -> pid_t {
@@ -67,13 +67,13 @@ public enum HelperProcess {
     /// stream, and no other).
     ///
     /// - Throws: ``CommandFailure`` with the system's reason.
-    public static func makePipe() throws -> (read: Int32, write: Int32) {
+    package static func makePipe() throws -> (read: Int32, write: Int32) {
         try SpawnPipes.makePipe()
     }
 
     /// Waits (blocking the calling thread) for `pid` to exit; returns its wait status, or -1 when
     /// its status could not be collected (then neither an exit code of 0 nor a signal).
-    public static func waitBlocking(_ pid: pid_t) -> Int32 {
+    package static func waitBlocking(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while true {
             if waitpid(pid, &status, 0) == pid { return status }
@@ -82,14 +82,14 @@ public enum HelperProcess {
     }
 
     /// The signal that ended a process, from its wait status (`WIFSIGNALED`/`WTERMSIG`).
-    public static func signal(fromWaitStatus status: Int32) -> Int32? {
+    package static func signal(fromWaitStatus status: Int32) -> Int32? {
         let low = status & 0x7f
         return low != 0 && low != 0x7f ? low : nil
     }
 
     /// A process's exit code from its wait status, or the signal that ended it (as Foundation's
     /// `Process` reports `terminationStatus`); 255 for a status that could not be collected.
-    public static func terminationStatus(fromWaitStatus status: Int32) -> Int32 {
+    package static func terminationStatus(fromWaitStatus status: Int32) -> Int32 {
         if status == -1 { return 255 }
         return signal(fromWaitStatus: status) ?? (status >> 8) & 0xff
     }

@@ -32,8 +32,9 @@ import PostgresNIO
 /// ``PostgresRunStore/upsertQueues(_:)`` lock them. Every queue a worker claims from has a row:
 /// its declared queues get theirs from `upsertQueues`, the others named in its configuration from
 /// ``PostgresRunStore/createMissingQueues(_:)``, both at its start. (A claim made through the
-/// store directly, for a queue no worker has started on, finds no row to lock, and a limit that
-/// first creates the row is not ordered with that claim.)
+/// store directly, for a queue no worker has started on, or by a worker of a version before
+/// `createMissingQueues`, finds no row to lock, and a limit that first creates the row is not
+/// ordered with that claim.)
 enum DirectClaimStatements {
     /// What the statement did.
     enum Outcome {

@@ -80,9 +80,10 @@ extension PostgresRunStore {
     /// wants its sessions: `idle_in_transaction_session_timeout` of 10 seconds, so a process that
     /// dies inside a transaction never holds its locks (a queue's claim lock, say) for long.
     ///
-    /// Every session names its process in `pg_stat_activity.application_name`: `errand pid N`
-    /// by default, or the URL's `application_name` (as libpq reads it), so an operator can tell
-    /// which process holds a connection, a lock or a long transaction.
+    /// Every session names its process in `pg_stat_activity.application_name`: `errand HOST pid
+    /// N` by default (the host name shortened to fit PostgreSQL's 63 bytes), or the URL's
+    /// `application_name` (as libpq reads it), so an operator can tell which process holds a
+    /// connection, a lock or a long transaction.
     ///
     /// Only unencrypted connections are made (`sslmode=disable`, the default here); a URL asking
     /// for another `sslmode` is refused. The store's own settings in the URL
@@ -111,22 +112,33 @@ extension PostgresRunStore {
         configuration.options.maximumConnections = max(1, maximumConnections)
         configuration.options.additionalStartupParameters = [
             ("idle_in_transaction_session_timeout", "10s"),
-            ("application_name", try applicationName(components.queryItems?.first { $0.name == "application_name" }?.value)),
+            ("application_name", try applicationName(components.queryItems?.first { $0.name == "application_name" }.map { $0.value ?? "" })),
         ]
         return configuration
     }
 
-    /// The URL's `application_name`, checked, or `errand pid N` for this process.
+    /// The URL's `application_name`, checked, or ``defaultApplicationName`` when it has none.
     static func applicationName(_ given: String?) throws -> String {
-        guard let given else { return "errand pid \(ProcessInfo.processInfo.processIdentifier)" }
-        // PostgreSQL truncates names to 63 bytes and replaces bytes outside 32...126 with `?`.
-        guard !given.isEmpty, given.utf8.count <= 63, given.utf8.allSatisfy({ (32...126).contains($0) }) else {
+        guard let given else { return defaultApplicationName }
+        guard !given.isEmpty, given.utf8.count <= 63, given.utf8.allSatisfy(isKept) else {
             throw ErrandError.invalidArgument(
                 field: "application_name", value: given, allowed: "1 to 63 printable ASCII characters (PostgreSQL alters any other name)"
             )
         }
         return given
     }
+
+    /// `errand HOST pid N` for this process, its host name shortened (and any byte PostgreSQL
+    /// would alter left out) so the whole fits in 63 bytes.
+    static var defaultApplicationName: String {
+        let pid = " pid \(ProcessInfo.processInfo.processIdentifier)"
+        let host = ProcessInfo.processInfo.hostName.utf8.filter(isKept).prefix(63 - "errand ".utf8.count - pid.utf8.count)
+        return "errand " + String(decoding: host, as: UTF8.self) + pid
+    }
+
+    /// Whether PostgreSQL keeps this byte of an application name as it is (it replaces the
+    /// others with `?`).
+    private static func isKept(_ byte: UInt8) -> Bool { (32...126).contains(byte) }
 
     /// The URL with its password replaced by `***`, for error messages.
     static func redacted(_ url: String) -> String {

@@ -183,17 +183,24 @@ struct PostgresMultiProcessTests {
               (Int(try Self.psql(url, "SELECT count(*) FROM errand.runs WHERE status = 'executing' AND \(mine)")) ?? 0) < 2 {
             try await Task.sleep(for: .milliseconds(5))
         }
+        // Its sessions, named by its pid (`errand HOST pid N`), in this test's database.
+        let sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'errand % pid \(victim.pid)'"
+        try #require((Int(try Self.psql(url, sessions)) ?? 0) > 0, "the worker's sessions are named by its pid")
         kill(victim.pid, SIGKILL)
         try #require(await victim.waitForExit(timeout: .seconds(10)))
         #expect(victim.terminatedBySignal)
         // A statement the victim sent may still run after its death (a claim commits, then finds
-        // the socket closed): count once its sessions (named by its pid) are all gone.
-        let sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'errand pid \(victim.pid)'"
+        // the socket closed): count once its sessions are all gone.
         let left = try await Self.poll(url, sessions, within: .seconds(10)) { $0 == "0" }
         try #require(left == "0", "the killed worker's sessions ended (\(left) left)")
         // Its attempts left open (one per run it was executing; an open attempt lives in the run's
-        // row until it ends): their leases run out and the others rescue them as crashed.
-        let orphaned = Int(try Self.psql(url, "SELECT count(*) FROM errand.runs WHERE status = 'executing' AND \(mine)")) ?? -1
+        // row until it ends): their leases run out and the others rescue them as crashed. Read in
+        // one statement with those already rescued meanwhile (a rescue moves an attempt from the
+        // first count to the second in one transaction).
+        let orphaned = Int(try Self.psql(url, """
+            SELECT (SELECT count(*) FROM errand.runs WHERE status = 'executing' AND \(mine))
+                + (SELECT count(*) FROM \(Self.attempts) WHERE outcome = 'crashed' AND \(mine))
+            """)) ?? -1
         for worker in workers where worker !== victim {
             let exited = await worker.waitForExit(timeout: .seconds(300))
             try #require(exited, "a worker did not finish: \(worker.stderr)")

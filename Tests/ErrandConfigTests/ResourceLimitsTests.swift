@@ -112,7 +112,7 @@ enum Python {
 
     /// Asks `python3` (found in PATH) for its own path. Started with ``ChildProcess`` (the
     /// command tasks' `posix_spawn`), not Foundation's `Process`, whose `run()` can crash this
-    /// toolchain's test process (see the CLI tests' `ChildProcess`).
+    /// toolchain's test process (see `HelperProcess`).
     static func path() async throws -> String {
         let child: ErrandConfig.ChildProcess
         do {

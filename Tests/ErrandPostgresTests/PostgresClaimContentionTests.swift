@@ -228,9 +228,10 @@ struct PostgresClaimContentionTests {
                         logger: logger
                     )
                     try await store.upsertQueues(settings)
-                    try await store.createMissingQueues(["l", "new", "q"])
                     let pause = Task { try await store.setQueuePaused("q", paused: true) }
                     try await Self.waitForLockWaits(1, in: store.schema, connection)
+                    try await store.createMissingQueues(["l", "new", "q"])
+                    #expect(try await store.queueStates().contains { $0.config.name == "new" })
                     let meanwhile = try await store.claimRuns(request)
                     #expect(!meanwhile.contains { $0.queue == "q" }, "claimed \(meanwhile.map(\.queue)) while the pause waited")
                     _ = try await connection.query("COMMIT", logger: logger)

@@ -126,15 +126,18 @@ struct PostgresMigrationTests {
         func name(_ url: String) throws -> String? {
             try PostgresRunStore.clientConfiguration(url: url).options.additionalStartupParameters.first { $0.0 == "application_name" }?.1
         }
-        #expect(try name("postgres://app@db/jobs") == "errand pid \(ProcessInfo.processInfo.processIdentifier)")
+        let own = try #require(try name("postgres://app@db/jobs"))
+        #expect(own.hasPrefix("errand ") && own.hasSuffix(" pid \(ProcessInfo.processInfo.processIdentifier)") && own.utf8.count <= 63, "\(own)")
+        #expect(own.contains(String(ProcessInfo.processInfo.hostName.prefix(20))), "names the host: \(own)")
         #expect(try name("postgres://app@db/jobs?application_name=billing%20worker") == "billing worker")
-        for bad in [String(repeating: "a", count: 64), "caf%C3%A9", "tab%09name", ""] {
-            let error = #expect(throws: ErrandError.self) { try name("postgres://app@db/jobs?application_name=\(bad)") }
+        // Too long, not ASCII, a control character, empty, and given with no value.
+        for bad in ["=" + String(repeating: "a", count: 64), "=caf%C3%A9", "=tab%09name", "=", ""] {
+            let error = #expect(throws: ErrandError.self) { try name("postgres://app@db/jobs?application_name\(bad)") }
             #expect(error?.field == "application_name", "\(bad)")
         }
         try await TestDatabase.withClient { client in
             let rows = try await client.query("SELECT current_setting('application_name')").collect()
-            #expect(try rows.first?.decode(String.self) == "errand pid \(ProcessInfo.processInfo.processIdentifier)")
+            #expect(try rows.first?.decode(String.self) == own)
         }
     }
 }

@@ -232,6 +232,13 @@ struct WorkerTests {
         #expect("\(error.map { "\($0)" } ?? "")".contains("outcomeWriters"))
     }
 
+    @Test func aWorkerRefusesAQueueNameNoTaskCouldHave() {
+        for bad in ["", String(repeating: "q", count: 65)] {
+            let error = #expect(throws: ErrandError.self) { try WorkerConfiguration(queues: ["fine", bad]).validate() }
+            #expect(error?.field == "queues", "\(bad)")
+        }
+    }
+
     @Test func nonRetryableErrorFailsAtOnce() async throws {
         let test = makeTestErrand()
         let task = TaskDefinition<Greeting, Reply>("fatal", options: TaskOptions(retry: exactRetry)) { _, _ in throw Fatal() }

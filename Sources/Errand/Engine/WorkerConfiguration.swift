@@ -68,6 +68,7 @@ public struct WorkerConfiguration: Sendable {
             throw ErrandError.invalidArgument(field: "concurrency", value: String(concurrency), allowed: "must be at least 1")
         }
         for label in labels { try WorkerLabels.validate(label, field: "labels") }
+        for queue in queues ?? [] { try TaskName.validate(queue, field: "queues") }
         guard outcomeWriters >= 1 else {
             throw ErrandError.invalidArgument(field: "outcomeWriters", value: String(outcomeWriters), allowed: "must be at least 1")
         }

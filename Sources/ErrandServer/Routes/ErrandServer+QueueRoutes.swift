@@ -36,7 +36,7 @@ extension ErrandServer {
         guard try await queueStates().contains(where: { $0.config.name == name }) else {
             throw APIError(
                 status: .notFound, code: "queue_not_found",
-                message: "no queue named \"\(name)\": queues are those of the registered tasks and those holding runs (GET /api/v1/queues)",
+                message: "no queue named \"\(name)\": queues are those of the registered tasks, those a worker was told to claim from, and those holding runs (GET /api/v1/queues)",
                 field: "name"
             )
         }
