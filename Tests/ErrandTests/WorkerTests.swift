@@ -233,7 +233,7 @@ struct WorkerTests {
     }
 
     @Test func aWorkerRefusesAQueueNameNoTaskCouldHave() {
-        for bad in ["", String(repeating: "q", count: 65)] {
+        for bad in ["", String(repeating: "q", count: 65), "tab\tname"] {
             let error = #expect(throws: ErrandError.self) { try WorkerConfiguration(queues: ["fine", bad]).validate() }
             #expect(error?.field == "queues", "\(bad)")
         }

@@ -22,8 +22,7 @@ enum BenchProcess {
                 note(line.hasPrefix("#") ? String(line.dropFirst(2)) : line)
             }
         }
-        let status = process.waitForExit()
-        guard status == 0 else { throw BenchError("phase \(phase) failed with exit status \(status)") }
+        if let failure = process.waitForExit() { throw BenchError("phase \(phase) failed: \(failure)") }
         return figures
     }
 
@@ -42,10 +41,10 @@ enum BenchProcess {
                 note(line.hasPrefix("#") ? String(line.dropFirst(2)) : line)
             }
         }
-        let workerStatus = worker.waitForExit()
-        let producerStatus = producer?.waitForExit()
-        guard workerStatus == 0, producerStatus == 0 else {
-            throw BenchError("phase latency failed (worker \(workerStatus), producer \(producerStatus.map(String.init) ?? "not started"))")
+        let workerFailure = worker.waitForExit()
+        let producerFailure = producer.map { $0.waitForExit() } ?? "never started"
+        if workerFailure != nil || producerFailure != nil {
+            throw BenchError("phase latency failed (worker: \(workerFailure ?? "exited normally"), producer: \(producerFailure ?? "exited normally"))")
         }
         return figures
     }

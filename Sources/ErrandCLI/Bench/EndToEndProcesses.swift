@@ -105,7 +105,7 @@ enum EndToEndProcesses {
                 if line == "ready" { return }
                 forward(line)
             }
-            throw BenchError("an e2e worker process exited before it was ready (status \(process.waitForExit()))")
+            throw BenchError("an e2e worker process ended before it was ready (\(process.waitForExit() ?? "exit status 0"))")
         }
 
         /// Closes the worker's standard input: it shuts down gracefully.
@@ -116,8 +116,7 @@ enum EndToEndProcesses {
         /// Reads the rest of the worker's output and waits for it to exit; a failure is an error.
         func finish() throws {
             while let line = process.nextLine() { forward(line) }
-            let status = process.waitForExit()
-            guard status == 0 else { throw BenchError("an e2e worker process failed with exit status \(status)") }
+            if let failure = process.waitForExit() { throw BenchError("an e2e worker process failed: \(failure)") }
         }
 
         /// Notes go on to the orchestrator; the worker's own figures (its peak memory) are dropped.

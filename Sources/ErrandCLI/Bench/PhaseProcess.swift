@@ -12,7 +12,7 @@ final class PhaseProcess {
     private var output: PipeLines?
     /// The write end of its standard input; `nil` when it has this process's, or once closed.
     private var input: Int32?
-    /// Its termination status, once collected.
+    /// Its wait status, once collected.
     private var status: Int32?
 
     /// Starts `errand` with `arguments`.
@@ -50,12 +50,14 @@ final class PhaseProcess {
         input = nil
     }
 
-    /// Waits (blocking) for it to exit; returns its exit code, or the signal that ended it.
-    func waitForExit() -> Int32 {
-        if let status { return status }
-        let collected = HelperProcess.terminationStatus(fromWaitStatus: HelperProcess.waitBlocking(pid))
-        status = collected
-        return collected
+    /// Waits (blocking) for it to exit; returns `nil` when it exited with status 0, otherwise how
+    /// it ended ("exit status 3", "signal 9 (Killed)").
+    func waitForExit() -> String? {
+        let status = self.status ?? HelperProcess.waitBlocking(pid)
+        self.status = status
+        if let signal = HelperProcess.signal(fromWaitStatus: status) { return "signal \(signal) (\(String(cString: strsignal(signal))))" }
+        let code = HelperProcess.terminationStatus(fromWaitStatus: status)
+        return code == 0 ? nil : "exit status \(code)"
     }
 
     deinit { closeInput() }
