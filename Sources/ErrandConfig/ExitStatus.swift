@@ -1,7 +1,7 @@
 import Glibc
 
 /// How a child process ended.
-enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
+package enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
     /// It exited with a status (0 = success).
     case exited(Int32)
     /// A signal killed it.
@@ -11,13 +11,13 @@ enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
 
     /// Decodes a `waitpid` status word (the `WIFEXITED`/`WTERMSIG` macros, which Swift does not
     /// import).
-    init(waitStatus status: Int32) {
+    package init(waitStatus status: Int32) {
         let signal = status & 0x7f
         self = signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
     }
 
     /// `exited with status 3`, `was killed by signal 15 (SIGTERM)`.
-    var description: String {
+    package var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
         case .signaled(let signal): "was killed by signal \(signal) (\(Self.name(of: signal)))"

@@ -71,27 +71,25 @@ package enum HelperProcess {
         try SpawnPipes.makePipe()
     }
 
-    /// Waits (blocking the calling thread) for `pid` to exit; returns its wait status, or -1 when
-    /// its status could not be collected (then neither an exit code of 0 nor a signal).
-    package static func waitBlocking(_ pid: pid_t) -> Int32 {
+    /// Waits (blocking the calling thread) for `pid` to exit; returns how it ended
+    /// (``ExitStatus/lost`` when its status could not be collected).
+    package static func waitBlocking(_ pid: pid_t) -> ExitStatus {
         var status: Int32 = 0
         while true {
-            if waitpid(pid, &status, 0) == pid { return status }
-            if errno != EINTR { return -1 }
+            if waitpid(pid, &status, 0) == pid { return ExitStatus(waitStatus: status) }
+            if errno != EINTR { return .lost }
         }
     }
 
-    /// The signal that ended a process, from its wait status (`WIFSIGNALED`/`WTERMSIG`).
-    package static func signal(fromWaitStatus status: Int32) -> Int32? {
-        let low = status & 0x7f
-        return low != 0 && low != 0x7f ? low : nil
-    }
-
-    /// A process's exit code from its wait status, or the signal that ended it (as Foundation's
-    /// `Process` reports `terminationStatus`); 255 for a status that could not be collected.
-    package static func terminationStatus(fromWaitStatus status: Int32) -> Int32 {
-        if status == -1 { return 255 }
-        return signal(fromWaitStatus: status) ?? (status >> 8) & 0xff
+    /// How `pid` ended, if it has (collecting its status); `nil` while it runs.
+    package static func endedStatus(_ pid: pid_t) -> ExitStatus? {
+        var status: Int32 = 0
+        while true {
+            let collected = waitpid(pid, &status, WNOHANG)
+            if collected == pid { return ExitStatus(waitStatus: status) }
+            if collected == 0 { return nil }
+            if errno != EINTR { return .lost }
+        }
     }
 
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32

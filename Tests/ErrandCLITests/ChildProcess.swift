@@ -16,7 +16,7 @@ final class ChildProcess: Sendable {
     let stdoutURL: URL
     /// Where its standard error goes.
     let stderrURL: URL
-    private let exit = Mutex<(status: Int32?, waiters: [CheckedContinuation<Void, Never>])>((nil, []))
+    private let exit = Mutex<(status: ExitStatus?, waiters: [CheckedContinuation<Void, Never>])>((nil, []))
 
     /// Starts `errand` with `arguments` in `directory`, writing its output to files there named
     /// after `label`.
@@ -57,12 +57,19 @@ final class ChildProcess: Sendable {
     /// Its exit status, or the signal that ended it (as Foundation's `Process` reports it); 0
     /// while it runs, 255 when its status was lost.
     var terminationStatus: Int32 {
-        guard let status = exit.withLock({ $0.status }) else { return 0 }
-        return HelperProcess.terminationStatus(fromWaitStatus: status)
+        switch exit.withLock({ $0.status }) {
+        case nil: return 0
+        case .exited(let code): return code
+        case .signaled(let signal): return signal
+        case .lost: return 255
+        }
     }
 
     /// Whether a signal ended the process.
-    var terminatedBySignal: Bool { exit.withLock { $0.status }.map { HelperProcess.signal(fromWaitStatus: $0) != nil } ?? false }
+    var terminatedBySignal: Bool {
+        if case .signaled = exit.withLock({ $0.status }) { return true }
+        return false
+    }
 
     /// Waits until the process exits; after `timeout` it is killed (SIGKILL) and `false` returned.
     func waitForExit(timeout: Duration) async -> Bool {
@@ -99,6 +106,6 @@ final class ChildProcess: Sendable {
         try HelperProcess.spawn(command, directory: directory, stdin: .file(stdin), stdout: .file(stdout), stderr: .file(stderr))
     }
 
-    /// Waits (blocking the calling thread) for `pid` to exit; returns its wait status.
-    static func waitBlocking(_ pid: pid_t) -> Int32 { HelperProcess.waitBlocking(pid) }
+    /// Waits (blocking the calling thread) for `pid` to exit; returns how it ended.
+    static func waitBlocking(_ pid: pid_t) -> ExitStatus { HelperProcess.waitBlocking(pid) }
 }

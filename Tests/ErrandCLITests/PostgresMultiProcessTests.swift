@@ -38,7 +38,7 @@ struct PostgresMultiProcessTests {
             [bin + "/psql", url, "-v", "ON_ERROR_STOP=1", "-tAc", sql], directory: nil, stdin: "/dev/null", stdout: output, stderr: output + ".err"
         )
         let status = ChildProcess.waitBlocking(pid)
-        try #require(status == 0, "psql failed (wait status \(status)) on: \(sql): \((try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "")")
+        try #require(status == .exited(0), "psql \(status) on: \(sql): \((try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "")")
         return try String(contentsOfFile: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -58,7 +58,7 @@ struct PostgresMultiProcessTests {
         if getuid() == 0 { command = ["/usr/sbin/runuser", "-u", "postgres", "--"] + command }
         let pid = try ChildProcess.spawn(command, directory: nil, stdin: "/dev/null", stdout: "/dev/null", stderr: "/dev/null")
         let status = ChildProcess.waitBlocking(pid)
-        try #require(status == 0, "pg_ctl restart failed (wait status \(status)); see \(log)")
+        try #require(status == .exited(0), "pg_ctl restart \(status); see \(log)")
     }
 
     /// The most attempts running at once, by the order of the start and done lines in the shared

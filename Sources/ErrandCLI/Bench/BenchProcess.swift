@@ -22,7 +22,7 @@ enum BenchProcess {
                 note(line.hasPrefix("#") ? String(line.dropFirst(2)) : line)
             }
         }
-        if let failure = process.waitForExit() { throw BenchError("phase \(phase) failed: \(failure)") }
+        if let failure = process.waitForExit() { throw BenchError("phase \(phase) failed: its process \(failure)") }
         return figures
     }
 
@@ -44,7 +44,7 @@ enum BenchProcess {
         let workerFailure = worker.waitForExit()
         let producerFailure = producer.map { $0.waitForExit() } ?? "never started"
         if workerFailure != nil || producerFailure != nil {
-            throw BenchError("phase latency failed (worker: \(workerFailure ?? "exited normally"), producer: \(producerFailure ?? "exited normally"))")
+            throw BenchError("phase latency failed (worker \(workerFailure ?? "exited with status 0"), producer \(producerFailure ?? "exited with status 0"))")
         }
         return figures
     }

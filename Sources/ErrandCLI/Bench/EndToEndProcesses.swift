@@ -1,4 +1,5 @@
 import Errand
+import ErrandConfig
 import Foundation
 import Synchronization
 
@@ -30,6 +31,7 @@ enum EndToEndProcesses {
         defer { for worker in workers { worker.stop() } }
         for worker in workers { try worker.waitUntilReady() }
         let total = settings.jobs
+        let pids = workers.map(\.pid)
         let elapsed: Duration = try await settings.withStore { store in
             try await runner.openConnections(store)
             let (errand, task) = try runner.makeErrand(store: store)
@@ -43,6 +45,12 @@ enum EndToEndProcesses {
             }
             while true {
                 if triggered.load(ordering: .acquiring), try await !store.hasRuns(statuses: unfinished) { break }
+                // A worker that died holds its runs until their leases lapse, and no worker here
+                // rescues them: say so rather than wait for ever.
+                for pid in pids {
+                    // (Once per pid: collecting a status twice loses it.)
+                    if let ended = HelperProcess.endedStatus(pid) { throw BenchError("an e2e worker process \(ended) while runs were unfinished") }
+                }
                 try await Task.sleep(for: pollInterval)
             }
             let elapsed = ContinuousClock.now - start
@@ -105,8 +113,11 @@ enum EndToEndProcesses {
                 if line == "ready" { return }
                 forward(line)
             }
-            throw BenchError("an e2e worker process ended before it was ready (\(process.waitForExit() ?? "exit status 0"))")
+            throw BenchError("an e2e worker process \(process.waitForExit() ?? "exited with status 0") before it was ready")
         }
+
+        /// The process id.
+        var pid: pid_t { process.pid }
 
         /// Closes the worker's standard input: it shuts down gracefully.
         func stop() {
@@ -116,7 +127,7 @@ enum EndToEndProcesses {
         /// Reads the rest of the worker's output and waits for it to exit; a failure is an error.
         func finish() throws {
             while let line = process.nextLine() { forward(line) }
-            if let failure = process.waitForExit() { throw BenchError("an e2e worker process failed: \(failure)") }
+            if let failure = process.waitForExit() { throw BenchError("an e2e worker process \(failure)") }
         }
 
         /// Notes go on to the orchestrator; the worker's own figures (its peak memory) are dropped.

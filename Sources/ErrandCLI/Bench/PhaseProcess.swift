@@ -12,8 +12,8 @@ final class PhaseProcess {
     private var output: PipeLines?
     /// The write end of its standard input; `nil` when it has this process's, or once closed.
     private var input: Int32?
-    /// Its wait status, once collected.
-    private var status: Int32?
+    /// How it ended, once collected.
+    private var status: ExitStatus?
 
     /// Starts `errand` with `arguments`.
     ///
@@ -51,13 +51,11 @@ final class PhaseProcess {
     }
 
     /// Waits (blocking) for it to exit; returns `nil` when it exited with status 0, otherwise how
-    /// it ended ("exit status 3", "signal 9 (Killed)").
+    /// it ended ("exited with status 3", "was killed by signal 9 (SIGKILL)").
     func waitForExit() -> String? {
         let status = self.status ?? HelperProcess.waitBlocking(pid)
         self.status = status
-        if let signal = HelperProcess.signal(fromWaitStatus: status) { return "signal \(signal) (\(String(cString: strsignal(signal))))" }
-        let code = HelperProcess.terminationStatus(fromWaitStatus: status)
-        return code == 0 ? nil : "exit status \(code)"
+        return status == .exited(0) ? nil : status.description
     }
 
     deinit { closeInput() }
