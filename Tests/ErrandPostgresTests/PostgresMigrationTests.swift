@@ -93,6 +93,39 @@ struct PostgresMigrationTests {
         }
     }
 
+    /// Version 8: every text column that an index key holds, and the index's key itself,
+    /// compares by code point (`COLLATE "C"`), so index upkeep never calls `strcoll`; a column
+    /// or index added later without it fails here.
+    @Test func everyIndexedTextColumnComparesByCodePoint() async throws {
+        try await TestDatabase.withClient { client in
+            let schema = TestDatabase.uniqueSchema()
+            do {
+                let store = try PostgresRunStore(client: client, schema: schema)
+                try await store.migrate()
+                let rows = try await client.query(PostgresQuery(unsafeSQL: """
+                    SELECT c.relname || '.' || a.attname || ' in ' || ic.relname,
+                        a.attcollation = 'pg_catalog."C"'::regcollation, k.collation_oid = 'pg_catalog."C"'::regcollation
+                    FROM pg_index i
+                    JOIN pg_class ic ON ic.oid = i.indexrelid
+                    JOIN pg_class c ON c.oid = i.indrelid
+                    JOIN pg_namespace n ON n.oid = c.relnamespace
+                    CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indcollation::oid[]) AS k(attnum, collation_oid)
+                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                    WHERE n.nspname = '\(schema)' AND a.atttypid = 'text'::regtype
+                    ORDER BY 1
+                    """)).collect().map { try $0.decode((String, Bool, Bool).self) }
+                #expect(rows.count >= 30, "the schema's indexes on text columns: \(rows.map(\.0))")
+                #expect(rows.filter { !$0.1 }.map(\.0) == [], "columns that compare by another collation")
+                #expect(rows.filter { !$0.2 }.map(\.0) == [], "index keys that compare by another collation")
+                #expect(rows.contains { $0.0 == "runs.id in runs_id_key" } && rows.contains { $0.0 == "runs.queue in runs_claim" })
+            } catch {
+                try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"))
+                throw error
+            }
+            try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"))
+        }
+    }
+
     @Test func aSchemaThatIsNotAnIdentifierIsRefusedWithTheValue() throws {
         let client = try TestDatabase.makeClient()
         for bad in ["", "Errand", "9lives", "a;drop", "errand-x", String(repeating: "a", count: 49)] {
