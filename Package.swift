@@ -57,7 +57,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        .target(name: "ErrandTesting", dependencies: ["Errand"]),
+        .target(
+            name: "ErrandTesting",
+            dependencies: ["Errand", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "ErrandConfig",
             dependencies: [
@@ -113,6 +116,7 @@ let package = Package(
             dependencies: [
                 "Errand", "ErrandPostgres", "ErrandStoreTests", "ErrandTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -73,8 +73,9 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs `body` with the PostgreSQL store `--database` names, connected and migrated (or, when
     /// not `migrating`, checked to be at this build's schema version) within
-    /// ``postgresOpenLimit`` (a database that cannot be reached is an error naming it), and
-    /// disconnected when `body` returns. `body` gets the schema versions the opening applied.
+    /// ``postgresOpenLimit`` (a database that cannot be reached is an error naming it), its
+    /// clock compared with this process's (``PostgresRunStore/checkClock()``, which warns when
+    /// they are a second or more apart), and disconnected when `body` returns. `body` gets the schema versions the opening applied.
     func withPostgresStore<T>(migrating: Bool, _ body: (PostgresRunStore, [Int]) async throws -> T) async throws -> T {
         var logger = Logger(label: "Errand.PostgresRunStore")
         logger.logLevel = .warning
@@ -97,6 +98,7 @@ struct DatabaseOptions: ParsableArguments {
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             let applied = try await open(store, migrating: migrating)
+            await store.checkClock()
             return try await body(store, applied)
         }
     }

@@ -19,7 +19,8 @@ extension PostgresRunStore {
     ///   - schema: The PostgreSQL schema of the tables.
     ///   - maximumConnections: The pool's size.
     ///   - migrate: Whether to bring the schema up to date first (``migrate()``); without,
-    ///     the schema must already be (``verifySchema()``).
+    ///     the schema must already be (``verifySchema()``). Either way the store then compares
+    ///     this process's clock with the server's (``checkClock()``).
     public static func withStore<T: Sendable>(
         url: String, schema: String = "errand", maximumConnections: Int = 20, migrate: Bool = true,
         configuration: Configuration = .init(), logger: Logger = Logger(label: "Errand.PostgresRunStore"),
@@ -40,6 +41,7 @@ extension PostgresRunStore {
             await Task.yield()
             defer { group.cancelAll() }
             if migrate { try await store.migrate() } else { try await store.verifySchema() }
+            await store.checkClock()
             return try await body(store)
         }
     }

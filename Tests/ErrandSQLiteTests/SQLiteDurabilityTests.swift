@@ -1,5 +1,6 @@
 import Errand
 @testable import ErrandSQLite
+import ErrandTesting
 import Foundation
 import GRDB
 import Logging
@@ -474,28 +475,5 @@ struct SQLiteDurabilityTests {
             #expect(plan.contains { $0.hasPrefix("SEARCH \(table) USING") && $0.contains(index) }, "plan: \(plan)")
             #expect(!plan.contains { $0.hasPrefix("SCAN \(table)") || $0.contains("TEMP B-TREE") }, "plan: \(plan)")
         }
-    }
-}
-
-/// A log handler that keeps the messages logged at warning or above.
-struct RecordedLog: LogHandler {
-    private let storage = Storage()
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .warning
-
-    /// The messages logged so far, oldest first.
-    var messages: [String] { storage.messages.withLock { $0 } }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        storage.messages.withLock { $0.append(event.message.description) }
-    }
-
-    private final class Storage: Sendable {
-        let messages = Mutex<[String]>([])
     }
 }
