@@ -55,6 +55,7 @@ struct SystemRouteTests {
             let text = reply.text
             #expect(text.contains(#"errand_runs_triggered_total{task="double"}"#))
             #expect(text.contains(#"errand_runs_finished_total{task="double",status="completed"}"#) || text.contains(#"errand_runs_finished_total{status="completed",task="double"}"#))
+            #expect(text.contains(#"errand_attempts_total{task="double",outcome="succeeded"}"#) || text.contains(#"errand_attempts_total{outcome="succeeded",task="double"}"#))
             #expect(text.contains("errand_attempt_duration_seconds_bucket"))
             #expect(text.contains("errand_pickup_latency_seconds_bucket"))
             #expect(text.contains(#"errand_runs{task="double",status="completed"} 1"#))

@@ -13,26 +13,30 @@ import Synchronization
 /// Instruments are made once per label and dimensions and reused, so the hot path does not go
 /// through the metrics factory for every run.
 final class ErrandMetrics: Sendable {
+    /// An instrument: its label and the values of its one or two dimensions (their names are
+    /// fixed per label). A key of strings, not of the dimension pairs, so a lookup allocates
+    /// nothing (it runs several times per attempt).
     private struct Key: Hashable {
         var label: String
-        var dimensions: [String]
+        var first: String
+        var second: String = ""
     }
 
     private let counters = Mutex<[Key: Counter]>([:])
     private let timers = Mutex<[Key: CoreMetrics.Timer]>([:])
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = Key(label: label, dimensions: dimensions.flatMap { [$0.0, $0.1] })
+    /// The counter for `key`, made with `dimensions` the first time.
+    private func counter(_ key: Key, _ dimensions: @autoclosure () -> [(String, String)]) -> Counter {
         if let counter = counters.withLock({ $0[key] }) { return counter }
-        let counter = Counter(label: label, dimensions: dimensions)
+        let counter = Counter(label: key.label, dimensions: dimensions())
         counters.withLock { $0[key] = counter }
         return counter
     }
 
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
-        let key = Key(label: label, dimensions: dimensions.flatMap { [$0.0, $0.1] })
+    /// The timer for `key`, made with `dimensions` the first time.
+    private func timer(_ key: Key, _ dimensions: @autoclosure () -> [(String, String)]) -> CoreMetrics.Timer {
         if let timer = timers.withLock({ $0[key] }) { return timer }
-        let timer = CoreMetrics.Timer(label: label, dimensions: dimensions, preferredDisplayUnit: .seconds)
+        let timer = CoreMetrics.Timer(label: key.label, dimensions: dimensions(), preferredDisplayUnit: .seconds)
         timers.withLock { $0[key] = timer }
         return timer
     }
@@ -41,21 +45,27 @@ final class ErrandMetrics: Sendable {
         var counts: [String: Int] = [:]
         for run in runs { counts[run.task, default: 0] += 1 }
         for (task, count) in counts {
-            counter("errand_runs_triggered_total", [("task", task)]).increment(by: count)
+            counter(Key(label: "errand_runs_triggered_total", first: task), [("task", task)]).increment(by: count)
         }
     }
 
     func started(_ run: RunRecord, at date: Date) {
         let latency = max(0, date.timeIntervalSince(run.scheduledAt))
-        timer("errand_pickup_latency_seconds", [("queue", run.queue)]).recordNanoseconds(Int64(latency * 1e9))
+        timer(Key(label: "errand_pickup_latency_seconds", first: run.queue), [("queue", run.queue)]).recordNanoseconds(Int64(latency * 1e9))
     }
 
     func attemptEnded(_ run: RunRecord, outcome: AttemptOutcome, duration: Duration) {
-        counter("errand_attempts_total", [("task", run.task), ("outcome", outcome.rawValue)]).increment()
-        timer("errand_attempt_duration_seconds", [("task", run.task)]).recordNanoseconds(duration.milliseconds * 1_000_000)
+        counter(
+            Key(label: "errand_attempts_total", first: run.task, second: outcome.rawValue), [("task", run.task), ("outcome", outcome.rawValue)]
+        ).increment()
+        timer(Key(label: "errand_attempt_duration_seconds", first: run.task), [("task", run.task)])
+            .recordNanoseconds(duration.milliseconds * 1_000_000)
     }
 
     func finished(_ record: RunRecord) {
-        counter("errand_runs_finished_total", [("task", record.task), ("status", record.status.rawValue)]).increment()
+        counter(
+            Key(label: "errand_runs_finished_total", first: record.task, second: record.status.rawValue),
+            [("task", record.task), ("status", record.status.rawValue)]
+        ).increment()
     }
 }
