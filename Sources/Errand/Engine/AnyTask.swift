@@ -68,23 +68,31 @@ struct AnyTask: Sendable {
         handler: @escaping TaskDefinition<Payload, Output>.Handler
     ) async -> AttemptResult {
         var context = context
-        let output = OutputBox<Output>()
+        var produced: Output?
         var failure: (any Error)?
         do {
             try await global.initialize?(context)
             if let initialize = hooks.initialize { context.initOutput = try await initialize(payload, context) }
             let ready = context
-            let core: @Sendable () async throws -> Void = { output.set(try await handler(payload, ready)) }
-            let taskWrapped: @Sendable () async throws -> Void
-            if let middleware = hooks.middleware {
-                taskWrapped = { try await middleware(payload, ready, core) }
+            if hooks.middleware == nil, global.middleware == nil {
+                // No middleware: the handler is called directly, with no box or closure to
+                // allocate for the chain.
+                produced = try await handler(payload, ready)
             } else {
-                taskWrapped = core
-            }
-            if let middleware = global.middleware {
-                try await middleware(ready, taskWrapped)
-            } else {
-                try await taskWrapped()
+                let output = OutputBox<Output>()
+                let core: @Sendable () async throws -> Void = { output.set(try await handler(payload, ready)) }
+                let taskWrapped: @Sendable () async throws -> Void
+                if let middleware = hooks.middleware {
+                    taskWrapped = { try await middleware(payload, ready, core) }
+                } else {
+                    taskWrapped = core
+                }
+                if let middleware = global.middleware {
+                    try await middleware(ready, taskWrapped)
+                } else {
+                    try await taskWrapped()
+                }
+                produced = output.value
             }
         } catch {
             failure = error
@@ -97,7 +105,7 @@ struct AnyTask: Sendable {
         }
         if let suspension = context.journal?.suspension { return .suspended(suspension) }
         if let failure { return .failure(failure) }
-        guard let value = output.value else {
+        guard let value = produced else {
             return .failure(ErrandError(code: .invalidState, message: "the handler's middleware did not call next(): the task \"\(context.taskName)\" produced no output"))
         }
         if value is NoOutput { return .success(json: nil, value: value) }
