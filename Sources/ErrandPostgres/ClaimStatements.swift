@@ -69,6 +69,10 @@ enum ClaimStatements {
         var unlocked: [String] = []
         /// Groups of limited queues with free room, and that room.
         var room: [Group: Int] = [:]
+        /// Whether a queue in play has a concurrency limit (with room or not), or sat this claim
+        /// out while a change of its settings is under way: either may leave runs behind that a
+        /// later claim can take (``Errand/ClaimOutcome/mayHaveHeldBack``).
+        var mayHoldBack = false
     }
 
     /// What ``fit(_:_:_:)`` took from candidates in claim order.
@@ -82,15 +86,18 @@ enum ClaimStatements {
 
     /// Claims runs inside the current transaction; `durable: false` lets its commit skip the wait
     /// for the disk when it takes no run of a limited queue (``commitSetting(durable:)``).
-    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session, durable: Bool = true) async throws -> [RunRecord] {
+    static func claim(_ request: ClaimRequest, _ t: Tables, _ session: Session, durable: Bool = true) async throws -> ClaimOutcome {
         let scope = try await scope(request, t, session)
-        if let slots = request.slots, slots <= 0 { return [] }
-        if scope.unlimited.isEmpty && scope.room.isEmpty { return [] }
-        let chosen = try await choose(request, scope, t, session)
-        if chosen.isEmpty { return [] }
+        if let slots = request.slots, slots <= 0 { return ClaimOutcome(runs: [], mayHaveHeldBack: true) }
+        if scope.unlimited.isEmpty && scope.room.isEmpty { return ClaimOutcome(runs: [], mayHaveHeldBack: scope.mayHoldBack) }
+        let (chosen, passedOver) = try await choose(request, scope, t, session)
+        let heldBack = scope.mayHoldBack || passedOver
+        if chosen.isEmpty { return ClaimOutcome(runs: [], mayHaveHeldBack: heldBack) }
         let limitedQueues = Set(scope.room.keys.map(\.queue))
         let flush = durable || chosen.contains { limitedQueues.contains($0.group.queue) }
-        return try await start(chosen, request, scope, flush: flush, t, session)
+        let runs = try await start(chosen, request, scope, flush: flush, t, session)
+        // Fewer runs than chosen: a queue's settings changed under the claim, which left its runs.
+        return ClaimOutcome(runs: runs, mayHaveHeldBack: heldBack || runs.count < chosen.count)
     }
 
     /// Queue names in the order every statement locks `queues` rows in: their UTF-8 bytes, the
@@ -146,6 +153,7 @@ enum ClaimStatements {
                 scope.unlimited.append(queue)
             }
         }
+        scope.mayHoldBack = !limits.isEmpty
         if limits.isEmpty {
             // Locked by `start` in this order (the names' bytes, the order every claim and
             // change of the settings follows).
@@ -191,6 +199,7 @@ enum ClaimStatements {
                 scope.unlimited.append(queue.name)
             }
         }
+        if locked.contains(where: { !$0.settled }) { scope.mayHoldBack = true }
         scope.unlimited.sort()
         if limits.isEmpty { return scope }
         let limited = limits.keys.sorted()
@@ -230,16 +239,21 @@ enum ClaimStatements {
     /// those are the runs to take. Only when a candidate is skipped for its cost may a later one
     /// be taken instead: then the first `n` candidates of every group are read, for `n` twice the
     /// limit, doubling until the claim is full or every candidate was read.
-    private static func choose(_ request: ClaimRequest, _ scope: Scope, _ t: Tables, _ session: Session) async throws -> [Candidate] {
+    ///
+    /// Also says whether a candidate was passed over for its cost, or the slots ran out before
+    /// the limit (runs may have been left behind for want of slots).
+    private static func choose(
+        _ request: ClaimRequest, _ scope: Scope, _ t: Tables, _ session: Session
+    ) async throws -> (taken: [Candidate], passedOver: Bool) {
         let limit = request.limit
         let first = try await candidates(request, scope, count: limit, withinRoom: true, t, session)
         let fast = fit(first, request, scope)
-        if !fast.skippedForCost { return fast.taken }
+        if !fast.skippedForCost { return (fast.taken, fast.full && fast.taken.count < limit) }
         var count = limit > Int.max / 4 ? Int.max / 2 : limit * 2
         while true {
             let found = try await candidates(request, scope, count: count, withinRoom: false, t, session)
             let outcome = fit(found, request, scope)
-            if outcome.full || found.count < count || count >= Int.max / 2 { return outcome.taken }
+            if outcome.full || found.count < count || count >= Int.max / 2 { return (outcome.taken, true) }
             count *= 2
         }
     }

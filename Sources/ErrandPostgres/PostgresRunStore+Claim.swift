@@ -10,13 +10,21 @@ extension PostgresRunStore {
     /// goes straight to the full claim for ``directClaimPause`` (of claim time), so claims on
     /// limited queues do not pay for the declined statement every time.
     public func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
-        guard request.limit > 0 else { return [] }
+        try await claimRunsWithOutcome(request).runs
+    }
+
+    /// Claims as ``claimRuns(_:)`` does. A claim the one statement made left nothing behind (it
+    /// applies only to queues without a limit, with every candidate fitting the slots); the full
+    /// claim says runs may have been left behind when a queue in play has a limit or sat the claim
+    /// out, or a candidate did not fit the slots (see ``ClaimStatements``).
+    public func claimRunsWithOutcome(_ request: ClaimRequest) async throws -> ClaimOutcome {
+        guard request.limit > 0 else { return ClaimOutcome(runs: [], mayHaveHeldBack: false) }
         let durable = configuration.durableClaims
         if let queues = request.queues, !limitedQueueSets.isPaused(queues, at: request.now) {
             let outcome = try await session { [self] session in try await DirectClaimStatements.claim(request, tables, session, durable: durable) }
             switch outcome {
             case .claimed(let runs):
-                return runs
+                return ClaimOutcome(runs: runs, mayHaveHeldBack: false)
             case .declined(let limited):
                 if limited { limitedQueueSets.pause(queues, until: request.now.addingTimeInterval(Self.directClaimPause)) }
             }

@@ -151,10 +151,10 @@ enum ClaimStatements {
         """
 
     /// Claims runs inside the current transaction.
-    static func claim(_ request: ClaimRequest, _ db: Database) throws -> [RunRecord] {
+    static func claim(_ request: ClaimRequest, _ db: Database) throws -> ClaimOutcome {
         let now = ColumnCoding.time(request.now)
         try db.cachedStatement(sql: promoteSQL).execute(arguments: [now, now])
-        if let slots = request.slots, slots <= 0 { return [] }
+        if let slots = request.slots, slots <= 0 { return ClaimOutcome(runs: [], mayHaveHeldBack: true) }
 
         let settings = try queueSettings(db)
         let queues = try request.queues.map { $0.sorted() } ?? queuesWithQueuedRuns(db)
@@ -162,8 +162,12 @@ enum ClaimStatements {
             request: request, now: now, labels: request.labels.isEmpty ? nil : ColumnCoding.jsonArray(request.labels.sorted()),
             settings: settings, queues: queues
         )
-        let chosen = try choose(scan, db)
-        if chosen.isEmpty { return [] }
+        // A full group's runs are not read at all, so any limited queue in play may have held
+        // runs back.
+        let limited = queues.contains { settings[$0].map { $0.concurrency != nil && !$0.paused } ?? false }
+        let (chosen, passedOver) = try choose(scan, db)
+        let heldBack = limited || passedOver
+        if chosen.isEmpty { return ClaimOutcome(runs: [], mayHaveHeldBack: heldBack) }
 
         var runs: [RunRecord] = []
         runs.reserveCapacity(chosen.count)
@@ -174,7 +178,7 @@ enum ClaimStatements {
             next += chunk.count
         }
         try AttemptColumns.start(runs, workerID: request.workerID, at: request.now, db)
-        return runs
+        return ClaimOutcome(runs: runs, mayHaveHeldBack: heldBack)
     }
 
     /// The candidates the claim rules take, in claim order.
@@ -186,16 +190,19 @@ enum ClaimStatements {
     /// instead: then the first `n` candidates of every group with room are read, for `n` = twice
     /// the limit, doubling until the claim is full before the candidates run out or every
     /// candidate was read.
-    private static func choose(_ scan: Scan, _ db: Database) throws -> [Candidate] {
+    ///
+    /// Also says whether a candidate was passed over for its cost, or the slots ran out before
+    /// the limit (runs may have been left behind for want of slots).
+    private static func choose(_ scan: Scan, _ db: Database) throws -> (taken: [Candidate], passedOver: Bool) {
         let limit = scan.request.limit
         let first = try collect(scan, count: limit, withinRoom: true, db)
         let fast = fit(first, scan.request)
-        if !fast.skippedForCost { return fast.taken }
+        if !fast.skippedForCost { return (fast.taken, fast.full && fast.taken.count < limit) }
         var count = limit > Int.max / 2 ? Int.max : limit * 2
         while true {
             let candidates = try collect(scan, count: count, withinRoom: false, db)
             let outcome = fit(candidates, scan.request)
-            if outcome.full || candidates.count < count || count == Int.max { return outcome.taken }
+            if outcome.full || candidates.count < count || count == Int.max { return (outcome.taken, true) }
             count = count > Int.max / 2 ? Int.max : count * 2
         }
     }

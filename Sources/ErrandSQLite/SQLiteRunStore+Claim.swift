@@ -14,7 +14,14 @@ extension SQLiteRunStore {
     /// that fit the request's slots become `executing`, each with a new attempt row (see
     /// ``ClaimStatements``).
     public func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
-        guard request.limit > 0 else { return [] }
+        try await claimRunsWithOutcome(request).runs
+    }
+
+    /// Claims as ``claimRuns(_:)`` does; the outcome says that runs may have been left behind
+    /// whenever a queue in play has a concurrency limit (full groups are not read), a candidate
+    /// was passed over for its cost, or the slots ran out before the limit.
+    public func claimRunsWithOutcome(_ request: ClaimRequest) async throws -> ClaimOutcome {
+        guard request.limit > 0 else { return ClaimOutcome(runs: [], mayHaveHeldBack: false) }
         return try await write { db in try ClaimStatements.claim(request, db) }
     }
 }

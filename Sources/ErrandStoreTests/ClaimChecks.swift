@@ -49,6 +49,39 @@ enum ClaimChecks {
         #expect(Set(fromAll.map(\.id)) == Set(c), "nil means every queue")
     }
 
+    /// A claim says whether it may have left claimable runs behind: not when it took every
+    /// claimable run of queues without a limit, or found none; yes when a queue's limit or the
+    /// slots held a run back (a worker then claims again when one of its attempts ends).
+    static func claimSaysWhetherItLeftRunsBehind(_ store: any RunStore) async throws {
+        func claim(_ queues: Set<String>?, slots: Int? = nil) async throws -> ClaimOutcome {
+            try await store.claimRunsWithOutcome(ClaimRequest(
+                workerID: "w1", queues: queues, limit: 10, now: t0, leaseUntil: t0.addingTimeInterval(30), slots: slots
+            ))
+        }
+        let nothing = try await claim(["q"])
+        #expect(nothing.runs.isEmpty && !nothing.mayHaveHeldBack, "nothing due, nothing left behind")
+        let due = try await store.insertDue(3, queue: "q")
+        let all = try await claim(["q"])
+        #expect(all.runs.map(\.id) == due)
+        #expect(!all.mayHaveHeldBack, "every claimable run was taken")
+        let others = try await store.insertDue(2, queue: "r")
+        let everyQueue = try await claim(nil)
+        #expect(everyQueue.runs.map(\.id) == others)
+        #expect(!everyQueue.mayHaveHeldBack, "every queue, none with a limit")
+        try await store.upsertQueues([QueueConfig(name: "one", concurrency: 1)])
+        try await store.insertDue(2, queue: "one")
+        let limited = try await claim(["one"])
+        #expect(limited.runs.count == 1)
+        #expect(limited.mayHaveHeldBack, "the second run of a queue limited to one waits for the first")
+        var big = makeRun(queue: "big")
+        big.cost = 3
+        try await store.insert([big])
+        let costly = try await claim(["big"], slots: 2)
+        #expect(costly.runs.isEmpty)
+        #expect(costly.mayHaveHeldBack, "a run costing 3 waits for 3 free slots")
+        #expect(try await claim(["big"], slots: 3).runs.map(\.id) == [big.id])
+    }
+
     static func claimStartsAttempt(_ store: any RunStore) async throws {
         let id = try await store.insertDue(1)[0]
         let claimed = try await store.claimOne("worker-7", now: at(5), lease: 30)

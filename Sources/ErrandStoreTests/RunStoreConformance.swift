@@ -36,6 +36,7 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
     case secondAttemptKeepsSubmittedAt
     case expiredRunIsNotClaimed
     case startedRunOutlivesTimeToLive
+    case claimSaysWhetherItLeftRunsBehind
     // Queues
     case pausedQueueIsSkipped
     case queueConcurrencyLimit
@@ -173,6 +174,7 @@ public enum RunStoreConformance: String, CaseIterable, Sendable, CustomTestStrin
         case .secondAttemptKeepsSubmittedAt: ClaimChecks.secondAttemptKeepsSubmittedAt
         case .expiredRunIsNotClaimed: ClaimChecks.expiredRunIsNotClaimed
         case .startedRunOutlivesTimeToLive: ClaimChecks.startedRunOutlivesTimeToLive
+        case .claimSaysWhetherItLeftRunsBehind: ClaimChecks.claimSaysWhetherItLeftRunsBehind
         case .pausedQueueIsSkipped: QueueChecks.pausedQueueIsSkipped
         case .queueConcurrencyLimit: QueueChecks.queueConcurrencyLimit
         case .concurrencyKeyLimits: QueueChecks.concurrencyKeyLimits

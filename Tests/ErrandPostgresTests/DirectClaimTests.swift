@@ -55,7 +55,7 @@ struct DirectClaimTests {
                     #expect(limited == (round >= 30 && request.queues?.contains("c") == true), "round \(round): declined, limited: \(limited)")
                     claimedDirect = try await direct.claimRuns(request)
                 }
-                let claimedFull = try await full.transaction { try await ClaimStatements.claim(request, full.tables, $0) }
+                let claimedFull = try await full.transaction { try await ClaimStatements.claim(request, full.tables, $0) }.runs
                 #expect(claimedDirect.map(\.id) == claimedFull.map(\.id), "round \(round): \(request)")
                 #expect(claimedDirect.map(\.attemptCount) == claimedFull.map(\.attemptCount))
                 // Some of the claimed runs end, so later rounds see freed and retried runs.
@@ -139,7 +139,7 @@ struct DirectClaimTests {
                     }
                     claimed = runs
                 } else {
-                    claimed = try await store.transaction { try await ClaimStatements.claim(request, store.tables, $0) }
+                    claimed = try await store.transaction { try await ClaimStatements.claim(request, store.tables, $0) }.runs
                 }
                 #expect(claimed.map(\.id.rawValue) == (1...10).map { "run_stale_\($0)" })
                 let read = try await pagesRead() - before
@@ -173,7 +173,7 @@ struct DirectClaimTests {
                         guard case .claimed(let runs) = outcome else { return ([], nil) }
                         claimed = runs
                     } else {
-                        claimed = try await ClaimStatements.claim(request, store.tables, session, durable: durable)
+                        claimed = try await ClaimStatements.claim(request, store.tables, session, durable: durable).runs
                     }
                     let setting = try await session.map("SELECT current_setting('synchronous_commit')") { try $0.string(0) }.first
                     return (claimed.map(\.queue), setting)

@@ -78,12 +78,22 @@ extension RunStore {
 }
 
 /// A store that keeps runs but no schedules; with a `completionGate`, attempt outcomes are written
-/// only once the gate opens.
+/// only once the gate opens. It counts the claims made of it.
 struct RunOnlyStore: RunStore {
     let base = MemoryRunStore()
     var completionGate: Gate?
+    private let claimRequests = Recorder<ClaimRequest>()
+    /// How many claims were made so far.
+    var claims: Int { claimRequests.all.count }
     func insertRuns(_ runs: [NewRun], now: Date) async throws -> [InsertResult] { try await base.insertRuns(runs, now: now) }
-    func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] { try await base.claimRuns(request) }
+    func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
+        claimRequests.append(request)
+        return try await base.claimRuns(request)
+    }
+    func claimRunsWithOutcome(_ request: ClaimRequest) async throws -> ClaimOutcome {
+        claimRequests.append(request)
+        return try await base.claimRunsWithOutcome(request)
+    }
     func heartbeat(runs: [RunID], workerID: String, leaseUntil: Date, now: Date) async throws -> HeartbeatResult {
         try await base.heartbeat(runs: runs, workerID: workerID, leaseUntil: leaseUntil, now: now)
     }

@@ -424,6 +424,60 @@ struct WorkerTests {
     }
 }
 
+extension WorkerTests {
+    /// An idle worker whose last claim left nothing behind does not claim again when its attempt
+    /// ends: a run costs the claim its trigger prompted, no more.
+    @Test func anAttemptThatEndsWithNothingElseDueCostsNoClaim() async throws {
+        let store = RunOnlyStore()
+        let test = TestErrand(store: store, worker: WorkerConfiguration(id: "test-worker", pollInterval: .seconds(3600)))
+        let task = greetTask()
+        try test.errand.register(task)
+        try await test.start()
+        let first = try await test.errand.trigger(task, Greeting(name: "a"))
+        #expect(try await test.runUntilFinished(first).status == .completed)
+        await test.settle()
+        let before = store.claims
+        let start = test.clock.now
+        for name in ["b", "c", "d"] {
+            let id = try await test.errand.trigger(task, Greeting(name: name))
+            #expect(try await test.runUntilFinished(id).status == .completed)
+            await test.settle()
+        }
+        #expect(store.claims - before == 3, "one claim per trigger, none when an attempt ends")
+        #expect(test.clock.now == start, "no time had to pass")
+        await test.stop()
+    }
+
+    /// A claim on a limited queue may leave runs behind, so the worker claims again when an
+    /// attempt ends, at once (without waiting for its poll), and a retry that an ending attempt
+    /// schedules is claimed when it is due.
+    @Test func afterAHeldBackClaimOrARetryAnEndingAttemptPromptsAClaim() async throws {
+        let store = RunOnlyStore()
+        let test = TestErrand(store: store, worker: WorkerConfiguration(id: "test-worker", pollInterval: .seconds(3600)))
+        let limited = TaskDefinition<Greeting, NoOutput>("one-at-a-time", options: TaskOptions(queue: QueueOptions(name: "single", concurrency: 1))) { _, _ in
+            NoOutput()
+        }
+        let attempts = Recorder<Int>()
+        let flaky = TaskDefinition<Greeting, NoOutput>("flaky", options: TaskOptions(retry: RetryPolicy(maxAttempts: 2, factor: 1, minDelay: .seconds(5), maxDelay: .seconds(5), jitter: 0))) { _, context in
+            attempts.append(context.attempt)
+            if context.attempt == 1 { throw ErrandError(code: .invalidState, message: "first attempt fails") }
+            return NoOutput()
+        }
+        try test.errand.register(limited)
+        try test.errand.register(flaky)
+        try await test.start()
+        let start = test.clock.now
+        let ids = try await test.errand.batchTrigger(limited, (0..<3).map { Greeting(name: "\($0)") })
+        for id in ids { #expect(try await test.runUntilFinished(id).status == .completed) }
+        #expect(test.clock.now == start, "each run of the limited queue was claimed when the one before it ended")
+        let retried = try await test.errand.trigger(flaky, Greeting(name: "x"))
+        #expect(try await test.runUntilFinished(retried).status == .completed)
+        #expect(attempts.all == [1, 2])
+        #expect(test.clock.now.timeIntervalSince(start) < 60, "the retry was claimed when due (5 s), not at the next poll (1 h)")
+        await test.stop()
+    }
+}
+
 /// Counts concurrently running handlers and remembers the peak.
 final class RunningCounter: Sendable {
     private let state = Mutex((current: 0, peak: 0))

@@ -104,6 +104,6 @@ public final class Errand: Sendable {
     /// Tells this process's idle workers that runs may be due.
     func wakeWorkers() {
         let workers = localWorkers.withLock { $0.compactMap(\.worker) }
-        for worker in workers { worker.wake.signal() }
+        for worker in workers { worker.requestClaim() }
     }
 }

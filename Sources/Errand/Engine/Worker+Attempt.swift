@@ -97,6 +97,7 @@ extension Worker {
         let endedAt = clock.now
         guard let completion = await decide(run, task: task, context: context, result: result, endedAt: endedAt, elapsed: control.startedAt) else {
             context.logger.warning("attempt abandoned: the worker no longer holds the run")
+            requestClaim()
             return
         }
         errand.metrics.attemptEnded(run, outcome: completion.outcome, duration: completion.executionTime)
@@ -107,8 +108,12 @@ extension Worker {
         }
         guard let record = await writer.submit(completion) else {
             context.logger.info("attempt outcome not recorded: the run changed meanwhile (rescued or canceled)")
+            requestClaim()
             return
         }
+        // A run left due again (a retry, a wait with a wake time) may be claimable now or needs
+        // the next due time read again.
+        if !record.status.isFinal { requestClaim() }
         var value: (any Sendable)?
         if case .success(_, let output) = result { value = output }
         await errand.runUpdated(record, value: value)

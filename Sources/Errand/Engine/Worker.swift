@@ -39,6 +39,14 @@ public final class Worker: Service, Sendable {
         var recording: Int { inFlight.count - costs.count }
         var shuttingDown = false
         var stopped = false
+        /// Something may have made runs claimable (runs triggered, woken, rescued, or an attempt
+        /// that ends in a due state): the dispatcher claims at its next turn (``Worker/requestClaim()``).
+        var claimRequested = true
+        /// The last claim took fewer runs than it asked for and left none behind
+        /// (``ClaimOutcome/mayHaveHeldBack`` was `false`): until a claim is requested or the idle
+        /// wait's deadline passes, another claim would find nothing, so an attempt that ends does
+        /// not prompt one.
+        var lastClaimLeftNothing = false
     }
 
     init(errand: Errand, configuration: WorkerConfiguration) {
@@ -75,7 +83,7 @@ public final class Worker: Service, Sendable {
                 group.addTask { await self.deadlines.run(clock: self.clock) }
                 if let feed = self.store as? any RunStoreChangeFeed {
                     group.addTask {
-                        for await _ in feed.changes() { self.wake.signal() }
+                        for await _ in feed.changes() { self.requestClaim() }
                     }
                 }
                 await self.dispatch(into: &group)
@@ -102,61 +110,83 @@ public final class Worker: Service, Sendable {
 
     private var claimQueues: Set<String>? { queues.withLock { $0 } }
 
-    /// The dispatcher: claims while there are free slots and due runs, otherwise waits for a wake-up
-    /// (a trigger in this process, a finished attempt), the next due time, or the poll interval.
+    /// The dispatcher: claims while there are free slots and due runs, otherwise waits for a
+    /// wake-up, the next due time, or the poll interval.
+    ///
+    /// An idle dispatcher claims again when woken only when a claim may find something: a claim
+    /// was requested (``requestClaim()``: runs triggered in this process or announced by the
+    /// store's change feed, woken parents, rescued runs, an attempt that ended in a due state),
+    /// the last claim may have left runs behind (a queue limit or the slots held them back, so
+    /// an attempt that ends may let them in), or the wait's deadline passed. So an attempt that
+    /// ends while nothing else is due costs no claim and no next-due read.
     private func dispatch(into group: inout DiscardingTaskGroup) async {
         let batch = configuration.claimBatchSize
+        // When the idle dispatcher claims anyway: the poll interval, or the next due time.
+        var deadline: Date?
         while !isShuttingDown && !Task.isCancelled {
-            let (inFlight, used) = state.withLock { ($0.inFlight.count, $0.usedSlots) }
-            let free = configuration.concurrency - used
-            let saturated = waitsForSlots(free: free, inFlight: inFlight)
-            if !saturated {
-                let limit = min(free, batch)
-                let now = clock.now
-                let runs: [RunRecord]
-                do {
-                    runs = try await store.claimRuns(ClaimRequest(
-                        workerID: configuration.id, queues: claimQueues, limit: limit, now: now,
-                        leaseUntil: now.adding(configuration.leaseDuration), labels: configuration.labels, slots: free
-                    ))
-                } catch {
-                    logger.error("claiming runs failed", metadata: ["error": "\(error)"])
-                    await wake.wait(until: clock.now.adding(.seconds(1)), clock: clock)
-                    continue
-                }
-                for run in runs {
-                    let task = errand.task(named: run.task)
-                    let control = makeControl(for: run, task: task)
-                    let earlier = state.withLock { state -> AttemptControl? in
-                        let earlier = state.inFlight[run.id]
-                        if let earlier { claimedAgain(earlier, of: run.id, &state) }
-                        state.inFlight[run.id] = control
-                        state.costs[run.id] = run.cost
-                        state.usedSlots += run.cost
-                        return earlier
-                    }
-                    if let earlier, earlier.interrupt(.leaseLost) {
-                        logger.warning("claimed a run whose earlier attempt still ran here; stopped that attempt", metadata: ["run": "\(run.id)"])
-                    }
-                    group.addTask { await self.execute(run, task: task, control: control) }
-                }
-                if !runs.isEmpty { heartbeatSignal.signal() }
-                if runs.count == limit { continue }
+            let (inFlight, used, wanted) = state.withLock { state in
+                (state.inFlight.count, state.usedSlots, state.claimRequested || !state.lastClaimLeftNothing)
             }
-            if saturated {
+            let free = configuration.concurrency - used
+            if waitsForSlots(free: free, inFlight: inFlight) {
                 await wake.wait()
                 continue
             }
+            if !wanted, let deadline, clock.now < deadline {
+                await wake.wait(until: deadline, clock: clock)
+                continue
+            }
+            state.withLock { $0.claimRequested = false }
+            let limit = min(free, batch)
             let now = clock.now
-            var deadline = now.adding(configuration.pollInterval)
+            let outcome: ClaimOutcome
+            do {
+                outcome = try await store.claimRunsWithOutcome(ClaimRequest(
+                    workerID: configuration.id, queues: claimQueues, limit: limit, now: now,
+                    leaseUntil: now.adding(configuration.leaseDuration), labels: configuration.labels, slots: free
+                ))
+            } catch {
+                logger.error("claiming runs failed", metadata: ["error": "\(error)"])
+                state.withLock { $0.claimRequested = true }
+                await wake.wait(until: clock.now.adding(.seconds(1)), clock: clock)
+                continue
+            }
+            let runs = outcome.runs
+            for run in runs {
+                let task = errand.task(named: run.task)
+                let control = makeControl(for: run, task: task)
+                let earlier = state.withLock { state -> AttemptControl? in
+                    let earlier = state.inFlight[run.id]
+                    if let earlier { claimedAgain(earlier, of: run.id, &state) }
+                    state.inFlight[run.id] = control
+                    state.costs[run.id] = run.cost
+                    state.usedSlots += run.cost
+                    return earlier
+                }
+                if let earlier, earlier.interrupt(.leaseLost) {
+                    logger.warning("claimed a run whose earlier attempt still ran here; stopped that attempt", metadata: ["run": "\(run.id)"])
+                }
+                group.addTask { await self.execute(run, task: task, control: control) }
+            }
+            if !runs.isEmpty { heartbeatSignal.signal() }
+            state.withLock { $0.lastClaimLeftNothing = runs.count < limit && !outcome.mayHaveHeldBack }
+            if runs.count == limit { continue }
+            var next = now.adding(configuration.pollInterval)
             // A due time at or before now was promoted by the claim above; only a future one counts.
             do {
-                if let due = try await store.nextDueTime(queues: claimQueues), due > now, due < deadline { deadline = due }
+                if let due = try await store.nextDueTime(queues: claimQueues), due > now, due < next { next = due }
             } catch {
                 logger.error("reading the next due time failed; polling", metadata: ["error": "\(error)"])
             }
-            if deadline > clock.now { await wake.wait(until: deadline, clock: clock) }
+            deadline = next
+            if next > clock.now { await wake.wait(until: next, clock: clock) }
         }
+    }
+
+    /// Asks the dispatcher to claim at its next turn, and wakes it: runs may have become claimable.
+    func requestClaim() {
+        state.withLock { $0.claimRequested = true }
+        wake.signal()
     }
 
     /// Whether the dispatcher waits for slots rather than claiming: none is free, or attempts are

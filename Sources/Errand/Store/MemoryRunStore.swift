@@ -83,7 +83,13 @@ public final class MemoryRunStore: RunStore {
     }
 
     public func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord] {
-        guard request.limit > 0 else { return [] }
+        try await claimRunsWithOutcome(request).runs
+    }
+
+    /// Claims as ``claimRuns(_:)`` does; the outcome says whether a candidate was passed over for
+    /// a full concurrency group or its cost.
+    public func claimRunsWithOutcome(_ request: ClaimRequest) async throws -> ClaimOutcome {
+        guard request.limit > 0 else { return ClaimOutcome(runs: [], mayHaveHeldBack: false) }
         return state.withLock { state in
             var executing: [GroupKey: Int] = [:]
             var candidates: [RunRecord] = []
@@ -110,11 +116,22 @@ public final class MemoryRunStore: RunStore {
             candidates.sort(by: Self.claimOrder)
             var claimed: [RunRecord] = []
             var freeSlots = request.slots ?? Int.max
+            var heldBack = false
             for var run in candidates {
-                guard claimed.count < request.limit, freeSlots > 0 else { break }
-                if run.cost > freeSlots { continue }
+                guard claimed.count < request.limit else { break }
+                if freeSlots <= 0 {
+                    heldBack = true
+                    break
+                }
+                if run.cost > freeSlots {
+                    heldBack = true
+                    continue
+                }
                 let group = GroupKey(run)
-                if let limit = state.queues[run.queue]?.concurrency, executing[group, default: 0] >= limit { continue }
+                if let limit = state.queues[run.queue]?.concurrency, executing[group, default: 0] >= limit {
+                    heldBack = true
+                    continue
+                }
                 executing[group, default: 0] += 1
                 freeSlots -= run.cost
                 run.status = .executing
@@ -130,7 +147,7 @@ public final class MemoryRunStore: RunStore {
                 listed.attempts = []
                 claimed.append(listed)
             }
-            return claimed
+            return ClaimOutcome(runs: claimed, mayHaveHeldBack: heldBack)
         }
     }
 

@@ -45,6 +45,15 @@ public protocol RunStore: Sendable {
     /// Claims up to `request.limit` due runs (see the claim rules above).
     func claimRuns(_ request: ClaimRequest) async throws -> [RunRecord]
 
+    /// Claims as ``claimRuns(_:)`` does, and says whether the claim may have left claimable runs
+    /// behind because of a queue's concurrency limit or the request's slots
+    /// (``ClaimOutcome/mayHaveHeldBack``). Workers claim through it: an idle worker whose last
+    /// claim left nothing behind does not claim again each time one of its attempts ends.
+    ///
+    /// The default implementation calls ``claimRuns(_:)`` and says `true` (a worker then claims
+    /// after every finished attempt).
+    func claimRunsWithOutcome(_ request: ClaimRequest) async throws -> ClaimOutcome
+
     /// Extends the leases of a worker's executing attempts.
     func heartbeat(runs: [RunID], workerID: String, leaseUntil: Date, now: Date) async throws -> HeartbeatResult
 
@@ -174,5 +183,13 @@ public struct HeartbeatResult: Sendable, Hashable {
             }
             if cancelRequested { self.cancelRequested.append(id) }
         }
+    }
+}
+
+extension RunStore {
+    /// Claims with ``claimRuns(_:)`` and says the claim may have left runs behind, which keeps
+    /// workers claiming after every finished attempt (for stores that cannot tell).
+    public func claimRunsWithOutcome(_ request: ClaimRequest) async throws -> ClaimOutcome {
+        ClaimOutcome(runs: try await claimRuns(request), mayHaveHeldBack: true)
     }
 }
