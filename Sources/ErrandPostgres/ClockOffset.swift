@@ -37,12 +37,13 @@ public struct ClockOffset: Sendable, Hashable, CustomStringConvertible {
     public var needsWarning: Bool { leastMagnitude >= Self.warningThreshold }
 
     /// Says which clock is ahead and by how much, for example "this process's clock is 12.300 s
-    /// ahead of the database server's (measured to within 0.4 ms)".
+    /// ahead of the database server's (measured to within 0.4 ms)" (under a second, in ms).
     public var description: String {
         let seconds = offset.timeInterval
         let within = String(format: "measured to within %.1f ms", uncertainty.timeInterval * 1000)
         if seconds == 0 { return "this process's clock agrees with the database server's (\(within))" }
         let direction = seconds < 0 ? "ahead of" : "behind"
-        return "this process's clock is \(String(format: "%.3f", abs(seconds))) s \(direction) the database server's (\(within))"
+        let size = abs(seconds) < 1 ? String(format: "%.1f ms", abs(seconds) * 1000) : String(format: "%.3f s", abs(seconds))
+        return "this process's clock is \(size) \(direction) the database server's (\(within))"
     }
 }

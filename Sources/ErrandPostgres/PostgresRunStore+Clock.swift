@@ -3,8 +3,8 @@ import Errand
 import Foundation
 
 extension PostgresRunStore {
-    /// Measures how far this process's clock (the system clock, `Date()`, whatever clock an
-    /// engine was given) is from the database server's (`clock_timestamp()`): `samples` round
+    /// Measures how far this process's system clock (`Date()`, what engines use unless a test
+    /// gives them another) is from the database server's (`clock_timestamp()`): `samples` round
     /// trips on one connection, keeping the one with the shortest round trip, the offset taken
     /// from its midpoint (see ``ClockOffset`` for why it matters).
     public func measureClockOffset(samples: Int = 3) async throws -> ClockOffset {

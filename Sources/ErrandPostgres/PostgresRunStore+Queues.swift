@@ -57,7 +57,8 @@ extension PostgresRunStore {
     }
 
     /// Pauses or resumes a queue, creating it without a limit if unknown, after taking its
-    /// ``QueueSettingsLock`` (so claims arriving meanwhile cannot starve the write).
+    /// ``QueueSettingsLock`` (so claims arriving meanwhile cannot starve the write). A resume is
+    /// announced on the change feed, so idle workers in every process claim the queue's runs.
     public func setQueuePaused(_ name: String, paused: Bool) async throws {
         try await session { [self] session in
             try await session.execute(
@@ -70,6 +71,8 @@ extension PostgresRunStore {
                 ON CONFLICT (name) DO UPDATE SET paused = excluded.paused
                 """
             )
+            // Resumed runs are due: tell idle workers in every process (after the commit above).
+            if !paused { try await ChangeNotifier.notify(tables, session) }
         }
     }
 

@@ -374,10 +374,16 @@ enum Schema {
     ///
     /// Changing a column's collation keeps its rows as they are but rebuilds the indexes on it,
     /// under an exclusive lock of its table: on a database with millions of runs the migration
-    /// takes as long as building those indexes. Older builds run on it unchanged.
+    /// takes as long as building those indexes. It also drops the columns' planner statistics,
+    /// so each table is analysed again in the same transaction (without, the claims would be
+    /// planned blind until autovacuum next analysed a quiet table). A process of an older build
+    /// that holds one of the tables while waiting for another can deadlock with the migration;
+    /// PostgreSQL ends one of them and the migration's transaction is retried. Older builds run
+    /// on the migrated schema unchanged.
     static func v8(_ t: Tables) -> [String] {
-        indexedTextColumns(t).map { table, columns in
+        let tables = indexedTextColumns(t)
+        return tables.map { table, columns in
             "ALTER TABLE \(table) " + columns.map { "ALTER COLUMN \($0) TYPE text COLLATE \"C\"" }.joined(separator: ", ")
-        }
+        } + tables.map { "ANALYZE \($0.table)" }
     }
 }

@@ -42,6 +42,7 @@ struct ClockOffsetTests {
         #expect(!ClockOffset(offset: .milliseconds(1_500), uncertainty: .milliseconds(600)).needsWarning, "might be 0.9 s apart")
         #expect(ClockOffset(offset: .milliseconds(300), uncertainty: .milliseconds(500)).leastMagnitude == .zero)
         #expect(ClockOffset(offset: .zero, uncertainty: .microseconds(250)).description.contains("agrees with the database server's"))
+        #expect(ClockOffset(offset: .microseconds(-300), uncertainty: .microseconds(250)).description.hasPrefix("this process's clock is 0.3 ms ahead of"))
     }
 
     /// A store that cannot reach its server says so in a warning and goes on: the check never

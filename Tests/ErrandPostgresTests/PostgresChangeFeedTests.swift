@@ -89,6 +89,20 @@ struct PostgresChangeFeedTests {
         }
     }
 
+    /// Resuming a queue makes its runs claimable again: the feed says so; pausing does not.
+    @Test func resumingAQueueNotifiesAndPausingDoesNot() async throws {
+        try await TestDatabase.withStores { make in
+            let store = try await make()
+            let recorder = WakeRecorder(store.changes())
+            try #require(try await recorder.waitUntilListening(inserting: store))
+            let seen = recorder.count
+            try await store.setQueuePaused("q", paused: true)
+            #expect(try await recorder.wake(after: seen, within: .milliseconds(300)) == nil, "a pause wakes nobody")
+            try await store.setQueuePaused("q", paused: false)
+            #expect(try await recorder.wake(after: seen, within: .seconds(5)) != nil, "a resume does")
+        }
+    }
+
     @Test func theFeedListensAgainAfterItsConnectionIsKilled() async throws {
         try await TestDatabase.withClient(maximumConnections: 4) { client in
             try await TestDatabase.withStores(client: client) { _ in

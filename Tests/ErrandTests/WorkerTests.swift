@@ -476,6 +476,24 @@ extension WorkerTests {
         #expect(test.clock.now.timeIntervalSince(start) < 60, "the retry was claimed when due (5 s), not at the next poll (1 h)")
         await test.stop()
     }
+
+    /// Resuming a queue through the engine wakes its idle workers: the queue's runs are claimed
+    /// at once, not at the next poll.
+    @Test func resumingAQueueWakesItsWorkers() async throws {
+        let test = makeTestErrand()
+        let task = greetTask()
+        try test.errand.register(task)
+        try await test.start()
+        try await test.errand.setQueuePaused("greet", paused: true)
+        let id = try await test.errand.trigger(task, Greeting(name: "later"))
+        await test.settle()
+        #expect(try await test.store.run(id: id)?.status == .queued, "the queue is paused")
+        let start = test.clock.now
+        try await test.errand.setQueuePaused("greet", paused: false)
+        #expect(try await test.runUntilFinished(id).status == .completed)
+        #expect(test.clock.now == start, "claimed when resumed, not at the next poll (1 h)")
+        await test.stop()
+    }
 }
 
 /// Counts concurrently running handlers and remembers the peak.

@@ -169,19 +169,35 @@ public final class Worker: Service, Sendable {
                 group.addTask { await self.execute(run, task: task, control: control) }
             }
             if !runs.isEmpty { heartbeatSignal.signal() }
-            state.withLock { $0.lastClaimLeftNothing = runs.count < limit && !outcome.mayHaveHeldBack }
-            if runs.count == limit { continue }
+            var leftNothing = runs.count < limit && !outcome.mayHaveHeldBack
+            if runs.count == limit {
+                state.withLock { $0.lastClaimLeftNothing = false }
+                continue
+            }
             var next = now.adding(configuration.pollInterval)
-            // A due time at or before now was promoted by the claim above; only a future one counts.
             do {
-                if let due = try await store.nextDueTime(queues: claimQueues), due > now, due < next { next = due }
+                if let due = try await store.nextDueTime(queues: claimQueues), due < next {
+                    if due > now {
+                        next = due
+                    } else {
+                        // A run due already that the claim did not promote: another claim, made
+                        // at the same moment, holds it (it skipped rows locked by others). Look
+                        // again shortly, and after any attempt that ends.
+                        leftNothing = false
+                        next = min(next, now.adding(Self.lockedDueRetry))
+                    }
+                }
             } catch {
                 logger.error("reading the next due time failed; polling", metadata: ["error": "\(error)"])
             }
+            state.withLock { $0.lastClaimLeftNothing = leftNothing }
             deadline = next
             if next > clock.now { await wake.wait(until: next, clock: clock) }
         }
     }
+
+    /// How soon an idle dispatcher claims again when a run was due but another claim held it.
+    static let lockedDueRetry: Duration = .milliseconds(50)
 
     /// Asks the dispatcher to claim at its next turn, and wakes it: runs may have become claimable.
     func requestClaim() {

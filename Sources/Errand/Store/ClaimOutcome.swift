@@ -9,10 +9,13 @@ public struct ClaimOutcome: Sendable {
     /// can become claimable when an attempt finishes, so a worker claims again after each of its
     /// attempts ends while this is `true`.
     ///
-    /// `false` promises that, when fewer runs than the request's limit were claimed, no run that
-    /// was claimable at the request's time was left behind: until runs are triggered, become
-    /// due, are woken or rescued, or a queue is resumed, another claim would find nothing. A
-    /// store that cannot tell says `true`.
+    /// `false` says that, when fewer runs than the request's limit were claimed, no run that was
+    /// claimable at the request's time was left behind for those reasons: until runs are
+    /// triggered, become due, are woken or rescued, or a queue is resumed, another claim would
+    /// find nothing, except runs that a claim made at the same moment held locked and then did
+    /// not take (a store with row locks skips those; a worker notices a due run left so through
+    /// ``RunStore/nextDueTime(queues:)`` and looks again shortly). A store that cannot tell says
+    /// `true`.
     public var mayHaveHeldBack: Bool
 
     /// Creates an outcome.

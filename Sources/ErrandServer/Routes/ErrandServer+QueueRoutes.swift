@@ -40,7 +40,7 @@ extension ErrandServer {
                 field: "name"
             )
         }
-        try await errand.store.setQueuePaused(name, paused: paused)
+        try await errand.setQueuePaused(name, paused: paused)
         guard let state = try await queueStates().first(where: { $0.config.name == name }) else { throw APIError.internalError }
         return try JSONResponse.make(QueueView(state))
     }
