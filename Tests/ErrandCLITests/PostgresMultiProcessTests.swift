@@ -15,6 +15,10 @@ import Darwin
 /// `ERRAND_POSTGRES_BIN` and `ERRAND_POSTGRES_DATA` (from `.ci/with-postgres`); fails without them.
 @Suite("PostgreSQL: many worker processes", .serialized)
 struct PostgresMultiProcessTests {
+    /// The load of each fleet test, the issue's: 20,000 runs on a queue limited to 10, with and
+    /// without a worker killed or the server restarted mid-load.
+    static let load = 20_000
+
     /// A new, empty database on the test server; returns its URL.
     static func freshDatabase() throws -> String {
         let environment = ProcessInfo.processInfo.environment
@@ -149,7 +153,7 @@ struct PostgresMultiProcessTests {
 
     @Test(.timeLimit(.minutes(6)))
     func fourWorkersHonourTheQueueLimitAndCompleteEachRunOnce() async throws {
-        let runs = 20_000
+        let runs = Self.load
         let fleet = try await Fleet.start(runs: runs, test: self)
         defer { fleet.stop() }
         let (url, steps, workers) = (fleet.url, fleet.steps, fleet.workers)
@@ -167,7 +171,7 @@ struct PostgresMultiProcessTests {
 
     @Test(.timeLimit(.minutes(6)))
     func aKilledWorkersRunsAreRescuedAndNoneCompletesTwice() async throws {
-        let runs = 10_000
+        let runs = Self.load
         let fleet = try await Fleet.start(runs: runs, test: self)
         defer { fleet.stop() }
         let (url, steps, workers) = (fleet.url, fleet.steps, fleet.workers)
@@ -217,7 +221,7 @@ struct PostgresMultiProcessTests {
 
     @Test(.timeLimit(.minutes(6)))
     func workersCarryOnAcrossAServerRestart() async throws {
-        let runs = 10_000
+        let runs = Self.load
         let fleet = try await Fleet.start(runs: runs, test: self)
         defer { fleet.stop() }
         let (url, steps, workers) = (fleet.url, fleet.steps, fleet.workers)
