@@ -54,6 +54,14 @@ struct PostgresChangeFeedTests {
         }
     }
 
+    /// A recorder of `store`'s change feed, once the feed is listening (its first wake-up
+    /// counted), and the count of wake-ups so far.
+    static func listeningRecorder(_ store: PostgresRunStore) async throws -> (WakeRecorder, seen: Int) {
+        let recorder = WakeRecorder(store.changes())
+        try #require(try await recorder.waitUntilListening(inserting: store))
+        return (recorder, recorder.count)
+    }
+
     static func dueRun() -> NewRun { NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: Date()) }
 
     @Test func anInsertFromAnotherClientWakesTheFeedWithinAPollInterval() async throws {
@@ -78,9 +86,7 @@ struct PostgresChangeFeedTests {
     @Test func aRunDueLaterDoesNotNotify() async throws {
         try await TestDatabase.withStores { make in
             let store = try await make()
-            let recorder = WakeRecorder(store.changes())
-            try #require(try await recorder.waitUntilListening(inserting: store))
-            let seen = recorder.count
+            let (recorder, seen) = try await Self.listeningRecorder(store)
             let later = NewRun(task: "t", queue: "q", payload: Data("{}".utf8), scheduledAt: Date() + 3600)
             _ = try await store.insertRuns([later], now: Date())
             #expect(try await recorder.wake(after: seen, within: .milliseconds(300)) == nil, "a run due later wakes nobody")
@@ -93,9 +99,7 @@ struct PostgresChangeFeedTests {
     @Test func resumingAQueueNotifiesAndPausingDoesNot() async throws {
         try await TestDatabase.withStores { make in
             let store = try await make()
-            let recorder = WakeRecorder(store.changes())
-            try #require(try await recorder.waitUntilListening(inserting: store))
-            let seen = recorder.count
+            let (recorder, seen) = try await Self.listeningRecorder(store)
             try await store.setQueuePaused("q", paused: true)
             #expect(try await recorder.wake(after: seen, within: .milliseconds(300)) == nil, "a pause wakes nobody")
             try await store.setQueuePaused("q", paused: false)

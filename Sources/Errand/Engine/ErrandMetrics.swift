@@ -25,18 +25,23 @@ final class ErrandMetrics: Sendable {
     private let counters = Mutex<[Key: Counter]>([:])
     private let timers = Mutex<[Key: CoreMetrics.Timer]>([:])
 
-    /// The counter for `key`, made with `dimensions` the first time.
-    private func counter(_ key: Key, _ dimensions: @autoclosure () -> [(String, String)]) -> Counter {
+    /// A dimension: its name and its value.
+    private typealias Dimension = (String, String)
+
+    /// The counter for `label` and its dimensions, made the first time.
+    private func counter(_ label: String, _ first: Dimension, _ second: Dimension? = nil) -> Counter {
+        let key = Key(label: label, first: first.1, second: second?.1 ?? "")
         if let counter = counters.withLock({ $0[key] }) { return counter }
-        let counter = Counter(label: key.label, dimensions: dimensions())
+        let counter = Counter(label: label, dimensions: second.map { [first, $0] } ?? [first])
         counters.withLock { $0[key] = counter }
         return counter
     }
 
-    /// The timer for `key`, made with `dimensions` the first time.
-    private func timer(_ key: Key, _ dimensions: @autoclosure () -> [(String, String)]) -> CoreMetrics.Timer {
+    /// The timer for `label` and its dimension, made the first time.
+    private func timer(_ label: String, _ dimension: Dimension) -> CoreMetrics.Timer {
+        let key = Key(label: label, first: dimension.1)
         if let timer = timers.withLock({ $0[key] }) { return timer }
-        let timer = CoreMetrics.Timer(label: key.label, dimensions: dimensions(), preferredDisplayUnit: .seconds)
+        let timer = CoreMetrics.Timer(label: label, dimensions: [dimension], preferredDisplayUnit: .seconds)
         timers.withLock { $0[key] = timer }
         return timer
     }
@@ -45,27 +50,21 @@ final class ErrandMetrics: Sendable {
         var counts: [String: Int] = [:]
         for run in runs { counts[run.task, default: 0] += 1 }
         for (task, count) in counts {
-            counter(Key(label: "errand_runs_triggered_total", first: task), [("task", task)]).increment(by: count)
+            counter("errand_runs_triggered_total", ("task", task)).increment(by: count)
         }
     }
 
     func started(_ run: RunRecord, at date: Date) {
         let latency = max(0, date.timeIntervalSince(run.scheduledAt))
-        timer(Key(label: "errand_pickup_latency_seconds", first: run.queue), [("queue", run.queue)]).recordNanoseconds(Int64(latency * 1e9))
+        timer("errand_pickup_latency_seconds", ("queue", run.queue)).recordNanoseconds(Int64(latency * 1e9))
     }
 
     func attemptEnded(_ run: RunRecord, outcome: AttemptOutcome, duration: Duration) {
-        counter(
-            Key(label: "errand_attempts_total", first: run.task, second: outcome.rawValue), [("task", run.task), ("outcome", outcome.rawValue)]
-        ).increment()
-        timer(Key(label: "errand_attempt_duration_seconds", first: run.task), [("task", run.task)])
-            .recordNanoseconds(duration.milliseconds * 1_000_000)
+        counter("errand_attempts_total", ("task", run.task), ("outcome", outcome.rawValue)).increment()
+        timer("errand_attempt_duration_seconds", ("task", run.task)).recordNanoseconds(duration.milliseconds * 1_000_000)
     }
 
     func finished(_ record: RunRecord) {
-        counter(
-            Key(label: "errand_runs_finished_total", first: record.task, second: record.status.rawValue),
-            [("task", record.task), ("status", record.status.rawValue)]
-        ).increment()
+        counter("errand_runs_finished_total", ("task", record.task), ("status", record.status.rawValue)).increment()
     }
 }
